@@ -1,0 +1,3 @@
+"""pulumi-mixpeek: Mixpeek clusters as Pulumi resources."""
+
+__all__: list[str] = []

@@ -1,0 +1,102 @@
+"""Start and drive a real ``mixpeek-emulator`` process for tests.
+
+The process is started exactly as a user would start it (``python -m mixpeek_emulator``
+with ``--port 0``); its base URL is the first line it prints on stdout.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+__all__ = ["Emulator", "running_emulator"]
+
+START_TIMEOUT_S = 30.0
+
+
+class Emulator:
+    """A running emulator process plus helpers for its test-control endpoints."""
+
+    def __init__(self, process: subprocess.Popen[str], base_url: str, args: list[str]) -> None:
+        self.process = process
+        self.base_url = base_url
+        self.args = args
+        self._http = httpx.Client(base_url=base_url, timeout=10.0)
+
+    # -- test controls (outside /v1/) -------------------------------------------------
+    def requests(self) -> list[dict[str, Any]]:
+        """Every request since the last reset: method, path, status, namespace, ..."""
+        response = self._http.get("/_emulator/requests")
+        response.raise_for_status()
+        body = response.json()
+        return list(body["requests"] if isinstance(body, dict) else body)
+
+    def reset(self) -> None:
+        self._http.post("/_emulator/reset").raise_for_status()
+
+    def faults(self, config: dict[str, Any]) -> None:
+        self._http.post("/_emulator/faults", json=config).raise_for_status()
+
+    # -- plain API calls, for arranging and checking server state ---------------------
+    def api(
+        self, method: str, path: str, *, key: str, namespace: str | None, **kwargs: Any
+    ) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {key}"}
+        if namespace is not None:
+            headers["X-Namespace"] = namespace
+        return self._http.request(method, path, headers=headers, **kwargs)
+
+    def stop(self) -> int:
+        self._http.close()
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+def start_emulator(
+    *,
+    db: Path | str = ":memory:",
+    api_keys: Sequence[str] = ("sk_test_emulator",),
+    extra_args: Sequence[str] = (),
+    env: dict[str, str] | None = None,
+) -> Emulator:
+    args = [sys.executable, "-m", "mixpeek_emulator", "--port", "0", "--db", str(db)]
+    for key in api_keys:
+        args += ["--api-key", key]
+    args += list(extra_args)
+    process = subprocess.Popen(
+        args,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline().strip()
+    if not line.startswith("http"):
+        process.kill()
+        _, err = process.communicate(timeout=START_TIMEOUT_S)
+        raise RuntimeError(f"mixpeek-emulator did not start: {line!r}\n{err}")
+    return Emulator(process, line, args)
+
+
+@contextmanager
+def running_emulator(**kwargs: Any) -> Iterator[Emulator]:
+    emulator = start_emulator(**kwargs)
+    try:
+        yield emulator
+    finally:
+        emulator.stop()
