@@ -1,0 +1,29 @@
+"""Assembles the emulator: FastAPI app, error handlers, routers and the fault/log layer."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp
+
+from . import control, routes
+from .errors import install_error_handlers
+from .middleware import Instrumented
+from .state import Services
+
+__all__ = ["create_app"]
+
+
+def create_app(svc: Services, *, control_enabled: bool = True) -> ASGIApp:
+    """The ASGI application to serve (the outermost layer must be what the server runs)."""
+    app = FastAPI(
+        title="mixpeek-emulator",
+        description="A local stand-in for the Mixpeek Clusters API (mixpeek SDK 1.3.1).",
+        version="1.3.1",
+    )
+    app.state.services = svc
+    app.state.keyring = svc.keyring
+    install_error_handlers(app)
+    app.include_router(routes.router)
+    if control_enabled:
+        app.include_router(control.router)
+    return Instrumented(app, svc.faults, svc.log)

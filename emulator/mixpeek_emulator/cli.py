@@ -1,0 +1,141 @@
+"""``mixpeek-emulator``: run the local Mixpeek Clusters API server.
+
+The socket is bound before anything is printed, so the first stdout line (the base URL) is a
+promise that the server accepts connections; with ``--port 0`` the OS picks a free port.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import socket
+import sys
+from collections.abc import Sequence
+
+from .auth import ApiKey, Keyring, parse_api_key
+
+__all__ = ["ENV_API_KEYS", "main", "parse_args"]
+
+ENV_API_KEYS = "MIXPEEK_EMULATOR_API_KEYS"
+DEFAULT_DB = os.path.join(".mixpeek-emulator", "emulator.db")
+DEFAULT_PORT = 8765
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="mixpeek-emulator",
+        description="A local server speaking the Mixpeek Clusters API (mixpeek SDK 1.3.1).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (127.0.0.1)")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT,
+        help=f"port to bind; 0 picks a free one (default {DEFAULT_PORT})",
+    )
+    parser.add_argument(
+        "--db", default=DEFAULT_DB,
+        help=f"SQLite database file, or :memory: (default {DEFAULT_DB})",
+    )
+    parser.add_argument(
+        "--api-key", action="append", default=[], metavar="KEY[:NS1,NS2]",
+        help=f"accepted API key, optionally limited to namespaces; repeatable. Also read "
+        f"from ${ENV_API_KEYS} (whitespace-separated)",
+    )
+    parser.add_argument(
+        "--task-duration", type=float, default=1.0, metavar="SECONDS",
+        help="how long a clustering run takes (default 1.0)",
+    )
+    parser.add_argument(
+        "--no-control", action="store_true", help="do not serve the /_emulator test controls"
+    )
+    parser.add_argument(
+        "--log-level", default="warning",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help="server log level, on stderr (default warning)",
+    )
+    args = parser.parse_args(argv)
+    if args.task_duration < 0:
+        parser.error("--task-duration must be >= 0")
+    return args
+
+
+def _keys(args: argparse.Namespace) -> list[ApiKey]:
+    specs = [*args.api_key, *os.environ.get(ENV_API_KEYS, "").split()]
+    return [parse_api_key(spec) for spec in specs]
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        keys = _keys(args)
+    except ValueError as exc:
+        print(f"mixpeek-emulator: {exc}", file=sys.stderr)
+        return 2
+    if not keys:
+        print(
+            f"mixpeek-emulator: no API keys: pass --api-key KEY (repeatable) or set "
+            f"{ENV_API_KEYS}",
+            file=sys.stderr,
+        )
+        return 2
+
+    import uvicorn
+
+    from .app import create_app
+    from .faults import Faults
+    from .requestlog import RequestLog
+    from .state import Services
+    from .store import Store
+
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr)
+    store = Store(args.db)
+    services = Services(
+        store=store,
+        keyring=Keyring(keys),
+        faults=Faults(),
+        log=RequestLog(),
+        task_duration=args.task_duration,
+    )
+    app = create_app(services, control_enabled=not args.no_control)
+    try:
+        sock = _bind(args.host, args.port)
+    except OSError as exc:
+        print(f"mixpeek-emulator: cannot bind {args.host}:{args.port}: {exc}", file=sys.stderr)
+        store.close()
+        return 1
+    print(_url(sock), flush=True)
+    config = uvicorn.Config(
+        app,
+        log_level=args.log_level,
+        access_log=False,
+        http="h11",
+        lifespan="off",
+        proxy_headers=False,
+        server_header=False,
+        timeout_graceful_shutdown=3,
+    )
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

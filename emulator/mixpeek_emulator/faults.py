@@ -1,0 +1,147 @@
+"""Injected faults, configured through ``POST /_emulator/faults``.
+
+The body replaces the whole configuration (``{}`` clears it; ``POST /_emulator/reset`` too)::
+
+    {
+      "seed": 7,                        # random seed; the same seed and request order
+                                        # give the same faults (default 0)
+      "rules": [                        # the first rule matching a request applies
+        {
+          "method": "POST",             # HTTP method; omitted = any
+          "path": "/v1/clusters",       # exact path or glob ("/v1/clusters/*");
+                                        # omitted = "/v1/*"
+          "errors": {"503": 0.5,        # status -> probability; the request is not
+                     "429": 0.25},      # handled and gets an ErrorResponse instead
+          "retry_after": 2,             # Retry-After seconds on injected 429s (default 1)
+          "latency_ms": 150,            # delay added before the request is handled
+          "drop_rate": 1.0,             # probability of "commit then drop": the request is
+                                        # handled (and stored) but the connection is closed
+                                        # without any response
+          "times": 2                    # the rule matches only the next N matching
+                                        # requests, then is skipped; omitted = no limit
+        }
+      ],
+      "task_failure_rate": 1.0,         # probability that an execute run ends FAILED
+      "task_failure_message": "..."     # the failed task's error (a default is provided)
+    }
+
+Every matching request draws exactly two random numbers (error, then drop), and every
+execute one, so a run with the same seed and the same sequence of requests repeats.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import random
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = ["Decision", "FaultConfig", "FaultRule", "Faults"]
+
+DEFAULT_TASK_FAILURE = "Clustering failed: injected failure (mixpeek-emulator faults)"
+
+
+class FaultRule(BaseModel):
+    """Faults for the requests one route pattern matches."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    method: str | None = Field(None, description="HTTP method; any when omitted.")
+    path: str = Field("/v1/*", description="Exact path or glob pattern.")
+    errors: dict[int, float] = Field(
+        default_factory=dict, description="Injected status -> probability."
+    )
+    retry_after: int = Field(1, ge=0, description="Retry-After seconds on injected 429s.")
+    latency_ms: int = Field(0, ge=0, le=60_000, description="Added delay in milliseconds.")
+    drop_rate: float = Field(0.0, ge=0.0, le=1.0, description="Commit-then-drop probability.")
+    times: int | None = Field(None, ge=0, description="Matches left; unlimited when omitted.")
+
+    @field_validator("errors")
+    @classmethod
+    def _rates(cls, value: dict[int, float]) -> dict[int, float]:
+        for status, rate in value.items():
+            if not 400 <= status <= 599:
+                raise ValueError(f"injected status must be 400-599, got {status}")
+            if not 0.0 <= rate <= 1.0:
+                raise ValueError(f"rate for {status} must be between 0 and 1, got {rate}")
+        if sum(value.values()) > 1.0 + 1e-9:
+            raise ValueError("error rates add up to more than 1")
+        return value
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.method is not None and self.method.upper() != method.upper():
+            return False
+        return path == self.path or fnmatch.fnmatchcase(path, self.path)
+
+
+class FaultConfig(BaseModel):
+    """The whole fault configuration (the body of ``POST /_emulator/faults``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seed: int = Field(0, description="Random seed.")
+    rules: list[FaultRule] = Field(default_factory=list, description="First match applies.")
+    task_failure_rate: float = Field(0.0, ge=0.0, le=1.0, description="Runs that fail.")
+    task_failure_message: str = Field(DEFAULT_TASK_FAILURE, description="Failed run's error.")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do to one request."""
+
+    latency_s: float = 0.0
+    error_status: int | None = None
+    retry_after: int = 1
+    drop: bool = False
+
+
+class Faults:
+    """The active configuration and its seeded random source (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.configure(FaultConfig())
+
+    def configure(self, config: FaultConfig) -> None:
+        with self._lock:
+            self._config = config.model_copy(deep=True)
+            self._random = random.Random(config.seed)
+
+    def current(self) -> dict[str, Any]:
+        with self._lock:
+            return self._config.model_dump(mode="json")
+
+    def decide(self, method: str, path: str) -> Decision:
+        with self._lock:
+            rule = next(
+                (r for r in self._config.rules if r.times != 0 and r.matches(method, path)),
+                None,
+            )
+            if rule is None:
+                return Decision()
+            if rule.times is not None:
+                rule.times -= 1
+            error_roll, drop_roll = self._random.random(), self._random.random()
+        status, threshold = None, 0.0
+        for candidate, rate in rule.errors.items():
+            threshold += rate
+            if error_roll < threshold:
+                status = candidate
+                break
+        return Decision(
+            latency_s=rule.latency_ms / 1000,
+            error_status=status,
+            retry_after=rule.retry_after,
+            drop=status is None and drop_roll < rule.drop_rate,
+        )
+
+    def task_failure(self) -> str | None:
+        """The error message if the next run is to fail, else None."""
+        with self._lock:
+            roll = self._random.random()
+            if roll < self._config.task_failure_rate:
+                return self._config.task_failure_message
+            return None

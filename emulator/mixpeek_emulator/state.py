@@ -1,0 +1,33 @@
+"""What the request handlers share: the store, the keys, faults, the log and the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from .auth import Keyring
+from .faults import Faults
+from .requestlog import RequestLog
+from .store import Store
+
+__all__ = ["Services", "ServicesDep", "services"]
+
+
+@dataclass
+class Services:
+    store: Store
+    keyring: Keyring
+    faults: Faults
+    log: RequestLog
+    task_duration: float = 1.0
+
+
+def services(request: Request) -> Services:
+    """Dependency: the application's Services."""
+    found: Services = request.app.state.services
+    return found
+
+
+ServicesDep = Annotated[Services, Depends(services)]
