@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,6 +31,17 @@ class Emulator:
         self.base_url = base_url
         self.args = args
         self._http = httpx.Client(base_url=base_url, timeout=10.0)
+        # Drain the pipes so a chatty server can never block on a full pipe buffer.
+        self.stdout_lines: list[str] = []
+        self.stderr_lines: list[str] = []
+        self._drains = [
+            _drain(stream, lines)
+            for stream, lines in (
+                (process.stdout, self.stdout_lines),
+                (process.stderr, self.stderr_lines),
+            )
+            if stream is not None
+        ]
 
     # -- test controls (outside /v1/) -------------------------------------------------
     def requests(self) -> list[dict[str, Any]]:
@@ -39,8 +51,10 @@ class Emulator:
         body = response.json()
         return list(body["requests"] if isinstance(body, dict) else body)
 
-    def reset(self) -> None:
-        self._http.post("/_emulator/reset").raise_for_status()
+    def reset(self, *, data: bool = False) -> None:
+        """Clear the request log and faults; ``data=True`` also deletes every record."""
+        params = {"data": "true"} if data else None
+        self._http.post("/_emulator/reset", params=params).raise_for_status()
 
     def faults(self, config: dict[str, Any]) -> None:
         self._http.post("/_emulator/faults", json=config).raise_for_status()
@@ -63,7 +77,19 @@ class Emulator:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        for thread in self._drains:
+            thread.join(timeout=5)
         return self.process.returncode
+
+
+def _drain(stream: Any, lines: list[str]) -> threading.Thread:
+    def run() -> None:
+        for line in stream:
+            lines.append(line)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
 
 
 def start_emulator(
