@@ -1,0 +1,60 @@
+"""Defaults shared by the client, the provider and the lookups: one place to tune them."""
+
+from __future__ import annotations
+
+__all__ = [
+    "BACKOFF_INITIAL_S",
+    "BACKOFF_MAX_S",
+    "CONFIG_API_KEY",
+    "CONFIG_ENDPOINT",
+    "CONFIG_NAMESPACE",
+    "DEFAULT_ENDPOINT",
+    "ENV_API_KEY",
+    "ENV_ENDPOINT",
+    "ENV_NAMESPACE",
+    "GENERATED_NAME_PREFIX",
+    "LIST_PAGE_SIZE",
+    "MAX_RETRIES",
+    "RETRY_AFTER_MAX_S",
+    "RETRY_STATUSES",
+    "TIMEOUT_CONNECT_S",
+    "TIMEOUT_POOL_S",
+    "TIMEOUT_READ_S",
+    "TIMEOUT_WRITE_S",
+    "UNKNOWN_SENTINEL",
+]
+
+DEFAULT_ENDPOINT = "https://api.mixpeek.com"
+
+#: Stack configuration keys, as ``pulumi.dynamic.ConfigureRequest.config.get`` takes them
+#: (fully qualified, so the project name is not prepended).
+CONFIG_API_KEY = "mixpeek:apiKey"
+CONFIG_NAMESPACE = "mixpeek:namespace"
+CONFIG_ENDPOINT = "mixpeek:endpoint"
+
+#: Environment fallbacks, read when the stack configuration does not set a value.
+ENV_API_KEY = "MIXPEEK_API_KEY"
+ENV_NAMESPACE = "MIXPEEK_NAMESPACE"
+ENV_ENDPOINT = "MIXPEEK_ENDPOINT"
+
+TIMEOUT_CONNECT_S = 10.0
+TIMEOUT_READ_S = 60.0
+TIMEOUT_WRITE_S = 30.0
+TIMEOUT_POOL_S = 30.0
+
+#: Retries after the first attempt (so at most MAX_RETRIES + 1 sends of one request).
+MAX_RETRIES = 4
+BACKOFF_INITIAL_S = 0.5
+BACKOFF_MAX_S = 8.0
+#: A server asking for a longer pause than this is waited on for this long only.
+RETRY_AFTER_MAX_S = 60.0
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+LIST_PAGE_SIZE = 100
+
+#: Prefix of the names the provider gives clusters declared without ``cluster_name``
+#: (see ``resources/cluster_provider.py``: a name makes a lost POST safe to recover).
+GENERATED_NAME_PREFIX = "pulumi-"
+
+#: How the Pulumi engine spells a value that is not known yet (during preview).
+UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"

@@ -1,0 +1,112 @@
+"""Provider configuration: endpoint, namespace and API key, from stack config or environment.
+
+Nothing here talks to the network, and nothing here fails when the key is missing: only an
+operation that calls the API asks for it (``require_api_key``), so ``pulumi preview`` works
+without secrets (e.g. in a pull request from a fork).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from ._constants import (
+    CONFIG_API_KEY,
+    CONFIG_ENDPOINT,
+    CONFIG_NAMESPACE,
+    DEFAULT_ENDPOINT,
+    ENV_API_KEY,
+    ENV_ENDPOINT,
+    ENV_NAMESPACE,
+)
+from .errors import ConfigurationError, MissingCredentialsError
+
+__all__ = ["ProviderSettings", "validate_endpoint"]
+
+ConfigGetter = Callable[[str], Any]
+
+
+def _first(*values: Any) -> str | None:
+    for value in values:
+        if value is not None and str(value).strip():
+            return str(value).strip()
+    return None
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def validate_endpoint(endpoint: str) -> str:
+    """The endpoint without a trailing slash; plain http is allowed only on loopback."""
+    parts = urlsplit(endpoint)
+    host = parts.hostname or ""
+    if parts.scheme not in ("https", "http") or not host:
+        raise ConfigurationError(
+            f"The Mixpeek endpoint {endpoint!r} is not an http(s) URL. "
+            f"Set `{CONFIG_ENDPOINT}` / {ENV_ENDPOINT} to e.g. {DEFAULT_ENDPOINT}."
+        )
+    if parts.scheme == "http" and not _is_loopback(host):
+        raise ConfigurationError(
+            f"The Mixpeek endpoint {endpoint!r} uses plain http on a non-loopback host, which "
+            "would send the API key unencrypted. Use https (plain http is accepted only for "
+            "localhost / 127.0.0.1 / ::1, e.g. the local emulator)."
+        )
+    return endpoint.rstrip("/")
+
+
+@dataclass(frozen=True)
+class ProviderSettings:
+    """Resolved settings. The key is kept out of ``repr`` and is never pickled into state
+    (the provider object keeps settings only in memory, see ``ClusterProvider``)."""
+
+    endpoint: str = DEFAULT_ENDPOINT
+    namespace: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def resolve(
+        cls, config_get: ConfigGetter | None = None, environ: Mapping[str, str] | None = None
+    ) -> ProviderSettings:
+        """Stack configuration first (``mixpeek:apiKey`` ...), then the environment."""
+        env = os.environ if environ is None else environ
+
+        def config(key: str) -> Any:
+            return config_get(key) if config_get is not None else None
+
+        return cls(
+            endpoint=_first(config(CONFIG_ENDPOINT), env.get(ENV_ENDPOINT)) or DEFAULT_ENDPOINT,
+            namespace=_first(config(CONFIG_NAMESPACE), env.get(ENV_NAMESPACE)),
+            api_key=_first(config(CONFIG_API_KEY), env.get(ENV_API_KEY)),
+        )
+
+    def require_api_key(self) -> str:
+        if not self.api_key:
+            raise MissingCredentialsError(
+                "No Mixpeek API key is configured. Set it with "
+                f"`pulumi config set --secret {CONFIG_API_KEY} <key>` or the {ENV_API_KEY} "
+                "environment variable. (Preview does not need it; create, read, update and "
+                "delete do.)"
+            )
+        return self.api_key
+
+    def require_namespace(self) -> str:
+        if not self.namespace:
+            raise MissingCredentialsError(
+                "No Mixpeek namespace is configured. Set it with "
+                f"`pulumi config set {CONFIG_NAMESPACE} <namespace id or name>` or the "
+                f"{ENV_NAMESPACE} environment variable."
+            )
+        return self.namespace
+
+    def checked_endpoint(self) -> str:
+        return validate_endpoint(self.endpoint)

@@ -1,0 +1,287 @@
+"""The one exception tree of pulumi-mixpeek, and the one place HTTP failures are mapped into it.
+
+``MixpeekError``
+├── ``ConfigurationError`` (``MissingCredentialsError``)
+├── ``AdoptionError``
+└── ``APIError``
+    ├── ``APIStatusError`` → one subclass per status (400, 401, 403, 404, 409, 422, 429, 5xx)
+    ├── ``APIConnectionError`` → ``APITimeoutError``
+    └── ``APIResponseValidationError``
+
+Messages are written for the person reading ``pulumi up`` output: what failed, on which
+cluster, what to do next. They never contain the API key: every text taken from the wire goes
+through ``redact``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import httpx
+
+from ._constants import CONFIG_API_KEY, CONFIG_NAMESPACE, ENV_API_KEY, ENV_NAMESPACE
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AdoptionError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "InternalServerError",
+    "MissingCredentialsError",
+    "MixpeekError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "UnprocessableEntityError",
+    "connection_error",
+    "redact",
+    "status_error",
+]
+
+REDACTED = "[redacted]"
+_MAX_BODY_CHARS = 2000
+
+
+class MixpeekError(Exception):
+    """Base of every error raised by pulumi-mixpeek."""
+
+
+class ConfigurationError(MixpeekError):
+    """The provider configuration (endpoint, namespace, key) cannot be used."""
+
+
+class MissingCredentialsError(ConfigurationError):
+    """An operation needs the API key (or namespace) and none is configured."""
+
+
+class AdoptionError(MixpeekError):
+    """``adopt=True`` found no cluster, or one whose immutable configuration differs."""
+
+
+class APIError(MixpeekError):
+    """A request to the Mixpeek API failed."""
+
+    def __init__(self, message: str, *, method: str | None = None, path: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.method = method
+        self.path = path
+
+
+class APIConnectionError(APIError):
+    """No usable response: connection refused or dropped, TLS failure, ..."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out."""
+
+
+class APIResponseValidationError(APIError):
+    """A 2xx response whose body does not match the 1.3.1 model."""
+
+
+class APIStatusError(APIError):
+    """The API answered with an error status."""
+
+    status_code: int = 0
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        error_type: str | None,
+        api_message: str | None,
+        request_id: str | None,
+        body: Any,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        super().__init__(message, method=method, path=path)
+        self.status_code = status_code
+        self.error_type = error_type
+        self.api_message = api_message
+        self.request_id = request_id
+        self.body = body
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status_code={self.status_code}, "
+            f"error_type={self.error_type!r}, request_id={self.request_id!r})"
+        )
+
+
+class BadRequestError(APIStatusError):
+    status_code = 400
+
+
+class AuthenticationError(APIStatusError):
+    status_code = 401
+
+
+class PermissionDeniedError(APIStatusError):
+    status_code = 403
+
+
+class NotFoundError(APIStatusError):
+    status_code = 404
+
+
+class ConflictError(APIStatusError):
+    status_code = 409
+
+
+class UnprocessableEntityError(APIStatusError):
+    status_code = 422
+
+
+class RateLimitError(APIStatusError):
+    status_code = 429
+
+
+class InternalServerError(APIStatusError):
+    status_code = 500
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+_HINTS: dict[type[APIStatusError], str] = {
+    AuthenticationError: (
+        "The API key was rejected. Set a valid key with "
+        f"`pulumi config set --secret {CONFIG_API_KEY} <key>` or the {ENV_API_KEY} "
+        "environment variable."
+    ),
+    PermissionDeniedError: (
+        f"The API key may not be used in this namespace. Check `{CONFIG_NAMESPACE}` / "
+        f"{ENV_NAMESPACE}, or use a key allowed in that namespace."
+    ),
+    NotFoundError: "It does not exist in this namespace (deleted, or never created here).",
+    RateLimitError: (
+        "The API kept rate-limiting after several retries; run again later or lower `--parallel`."
+    ),
+    InternalServerError: "The Mixpeek API failed; retry later.",
+}
+
+
+def redact(text: str, secrets: Iterable[str | None]) -> str:
+    """``text`` with every non-empty secret replaced."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def _parse_body(response: httpx.Response, secrets: Iterable[str | None]) -> Any:
+    text = redact(response.text[:_MAX_BODY_CHARS], secrets)
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _describe(body: Any) -> tuple[str | None, str | None]:
+    """(error type, message) from an ErrorResponse or a FastAPI 422 body."""
+    if not isinstance(body, dict):
+        return None, (body.strip() or None) if isinstance(body, str) else None
+    error = body.get("error")
+    if isinstance(error, dict):
+        message = error.get("message")
+        return (
+            str(error["type"]) if error.get("type") else None,
+            str(message) if message else None,
+        )
+    detail = body.get("detail")
+    if isinstance(detail, list):
+        parts = []
+        for item in detail:
+            if isinstance(item, dict):
+                loc = ".".join(str(p) for p in item.get("loc", []) if p != "body")
+                parts.append(f"{loc}: {item.get('msg')}" if loc else str(item.get("msg")))
+        return "ValidationError", "; ".join(parts) or None
+    if isinstance(detail, str):
+        return None, detail
+    return None, None
+
+
+def _request_id(response: httpx.Response) -> str | None:
+    for header in ("x-request-id", "request-id", "x-amzn-requestid"):
+        if header in response.headers:
+            return response.headers[header]
+    return None
+
+
+def status_error(
+    response: httpx.Response, *, action: str, secrets: Iterable[str | None] = ()
+) -> APIStatusError:
+    """The exception for an error response; ``action`` says what was attempted.
+
+    This is the only place a status code is turned into an exception class.
+    """
+    secrets = list(secrets)
+    status = response.status_code
+    cls = _BY_STATUS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
+    body = _parse_body(response, secrets)
+    error_type, api_message = _describe(body)
+    request_id = _request_id(response)
+    parts = [f"Could not {action}: HTTP {status}"]
+    if error_type:
+        parts.append(f" {error_type}")
+    if api_message:
+        parts.append(f": {api_message}")
+    parts.append(".")
+    hint = _HINTS.get(cls)
+    if hint:
+        parts.append(f" {hint}")
+    if request_id:
+        parts.append(f" (request id {request_id})")
+    request = response.request
+    return cls(
+        redact("".join(parts), secrets),
+        status_code=status,
+        error_type=error_type,
+        api_message=api_message,
+        request_id=request_id,
+        body=body,
+        method=request.method,
+        path=request.url.path,
+    )
+
+
+def connection_error(
+    exc: httpx.TransportError,
+    *,
+    action: str,
+    endpoint: str,
+    secrets: Iterable[str | None] = (),
+    attempts: int = 1,
+) -> APIConnectionError:
+    """Wrap an httpx transport error (the caller raises it ``from exc``)."""
+    cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+    what = "timed out" if cls is APITimeoutError else f"failed ({type(exc).__name__}: {exc})"
+    tries = f" after {attempts} attempts" if attempts > 1 else ""
+    message = (
+        f"Could not {action}: the request to {endpoint} {what}{tries}. "
+        "Check the network and `mixpeek:endpoint` / MIXPEEK_ENDPOINT."
+    )
+    request = getattr(exc, "_request", None)
+    return cls(
+        redact(message, secrets),
+        method=request.method if request is not None else None,
+        path=request.url.path if request is not None else None,
+    )

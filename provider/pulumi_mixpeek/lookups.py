@@ -1,0 +1,55 @@
+"""Lookup functions for Pulumi programs: read clusters that this stack does not manage.
+
+They run in the program process, synchronously, with the same settings as the provider:
+stack config ``mixpeek:apiKey`` / ``mixpeek:namespace`` / ``mixpeek:endpoint`` when run by
+``pulumi``, else ``MIXPEEK_API_KEY`` / ``MIXPEEK_NAMESPACE`` / ``MIXPEEK_ENDPOINT``; explicit
+arguments win over both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pulumi.runtime
+
+from .client import shared_client
+from .config import ProviderSettings
+from .models import ClusterMetadata, ListClustersRequest
+
+__all__ = ["get_cluster", "list_clusters"]
+
+
+def _settings(api_key: str | None, namespace: str | None, endpoint: str | None) -> ProviderSettings:
+    settings = ProviderSettings.resolve(pulumi.runtime.get_config)
+    overrides = {"api_key": api_key, "namespace": namespace, "endpoint": endpoint}
+    return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def get_cluster(
+    identifier: str,
+    *,
+    api_key: str | None = None,
+    namespace: str | None = None,
+    endpoint: str | None = None,
+) -> ClusterMetadata:
+    """The cluster with this id or name (1 GET). Raises ``NotFoundError`` when there is none."""
+    return shared_client(_settings(api_key, namespace, endpoint)).get_cluster(identifier)
+
+
+def list_clusters(
+    search: str | None = None,
+    filters: dict[str, Any] | None = None,
+    *,
+    api_key: str | None = None,
+    namespace: str | None = None,
+    endpoint: str | None = None,
+    page_size: int | None = None,
+) -> list[ClusterMetadata]:
+    """Every cluster matching ``search`` (wildcard over id, name, description, ...) and
+    ``filters`` (AND / OR / NOT on cluster records), fetched page by page."""
+    request = ListClustersRequest.model_validate({"search": search, "filters": filters})
+    client = shared_client(_settings(api_key, namespace, endpoint))
+    if page_size is None:
+        return list(client.iter_clusters(request))
+    return list(client.iter_clusters(request, page_size=page_size))

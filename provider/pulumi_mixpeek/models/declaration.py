@@ -1,0 +1,117 @@
+"""What a user declares for a ``mixpeek:Cluster``: the one place mutability is declared.
+
+Each field carries ``json_schema_extra={"mutability": ...}``:
+- ``update``: changed in place with one PATCH (1.3.1 PATCH takes cluster_name, description,
+  metadata);
+- ``replace``: the API cannot change it, so a change creates a new cluster;
+- ``provider``: read by the provider only (``adopt``), never a change.
+
+``pulumi_mixpeek.fields`` reads these markers for diff, the schema generator and the README.
+The nested config models are the wire models (``models/config.py``), so a declaration is
+validated exactly as ``CreateClusterRequest`` would validate it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import Field
+
+from ._base import RequestModel
+from .config import (
+    AttributeBasedConfig,
+    ClusterType,
+    LLMLabelingInput,
+    LogicalOperator,
+    SourceEnrichmentConfig,
+    VectorBasedConfig,
+)
+
+__all__ = ["ClusterDeclaration", "Mutability", "MUTABILITY_KEY"]
+
+MUTABILITY_KEY = "mutability"
+
+
+class Mutability(StrEnum):
+    UPDATE = "update"
+    REPLACE = "replace"
+    PROVIDER = "provider"
+
+
+def _marker(mutability: Mutability) -> dict[str, Any]:
+    return {MUTABILITY_KEY: mutability.value}
+
+
+_REPLACE = _marker(Mutability.REPLACE)
+_UPDATE = _marker(Mutability.UPDATE)
+
+
+class ClusterDeclaration(RequestModel):
+    """The inputs of ``pulumi_mixpeek.Cluster`` (CreateClusterRequest + PATCH-only fields)."""
+
+    collection_ids: list[str] = Field(
+        ...,
+        min_length=1,
+        description="Collections whose documents are clustered together.",
+        json_schema_extra=_REPLACE,
+    )
+    cluster_type: ClusterType | None = Field(
+        None,
+        description="vector or attribute; inferred from vector_config / attribute_config.",
+        json_schema_extra=_REPLACE,
+    )
+    vector_config: VectorBasedConfig | None = Field(
+        None,
+        description="Features and algorithm of a vector cluster.",
+        json_schema_extra=_REPLACE,
+    )
+    attribute_config: AttributeBasedConfig | None = Field(
+        None,
+        description="Fields grouped by an attribute cluster.",
+        json_schema_extra=_REPLACE,
+    )
+    filters: LogicalOperator | None = Field(
+        None,
+        description="Pre-filter on the source documents (AND / OR / NOT).",
+        json_schema_extra=_REPLACE,
+    )
+    llm_labeling: LLMLabelingInput | None = Field(
+        None,
+        description="LLM-generated cluster labels, summaries and keywords.",
+        json_schema_extra=_REPLACE,
+    )
+    enrich_source_collection: bool = Field(
+        False,
+        description="Write results into the source collections instead of a new collection.",
+        json_schema_extra=_REPLACE,
+    )
+    source_enrichment_config: SourceEnrichmentConfig | None = Field(
+        None,
+        description="Cluster fields written into source documents (enrich_source_collection).",
+        json_schema_extra=_REPLACE,
+    )
+    cluster_name: str | None = Field(
+        None,
+        min_length=1,
+        description="Name, unique in the namespace; generated when omitted.",
+        json_schema_extra=_UPDATE,
+    )
+    description: str | None = Field(
+        None,
+        description="Description (write-only in API 1.3.1: set, never read back).",
+        json_schema_extra=_UPDATE,
+    )
+    metadata: dict[str, Any] | None = Field(
+        None,
+        description="User metadata (replaced as a whole on change).",
+        json_schema_extra=_UPDATE,
+    )
+    adopt: bool = Field(
+        False,
+        description=(
+            "Take over the existing cluster named cluster_name instead of creating one "
+            "(refused when its immutable configuration differs)."
+        ),
+        json_schema_extra=_marker(Mutability.PROVIDER),
+    )

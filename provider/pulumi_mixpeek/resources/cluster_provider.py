@@ -1,0 +1,208 @@
+"""The dynamic provider behind ``pulumi_mixpeek.Cluster``.
+
+Pickling: Pulumi dill-pickles this object into every resource's state (``__provider``). It
+holds no data at all (``__getstate__`` returns nothing), and its class lives in this installed
+module, so the pickle is a reference to ``pulumi_mixpeek.resources.cluster_provider
+.ClusterProvider``: small, stable across releases, and free of keys. Keep this module path
+stable: existing state refers to it. Settings are read in ``configure`` (stack config, then
+environment) or, when the engine never called it, from the environment at first use; the HTTP
+client is created lazily, one per provider process (``client.shared_client``).
+
+Round trips: check and diff make none; create = 1 POST (+1 PATCH when description or
+metadata are declared); read = 1 GET; update = 1 PATCH (only when a mutable field changed)
++ 1 GET; delete = 1 DELETE.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any, NoReturn
+
+from pulumi.dynamic import (
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from .._constants import GENERATED_NAME_PREFIX
+from ..client import MixpeekClient, shared_client
+from ..config import ProviderSettings
+from ..diff import diff_cluster
+from ..errors import AdoptionError, APIResponseValidationError, MixpeekError, NotFoundError
+from ..fields import replace_fields
+from ..models import ClusterMetadata, CreateClusterRequest, PatchClusterRequest
+from ..normalize import canonical_inputs, same_value, strip_internal
+from ..state import build_outputs, live_inputs
+from ..validation import validate_inputs
+
+__all__ = ["ClusterProvider", "generate_cluster_name"]
+
+
+def generate_cluster_name() -> str:
+    """A name for a cluster declared without one.
+
+    Assumption (documented in the README): the API would generate a name itself, but the
+    provider sends one so that a create whose response was lost can be found again by name
+    instead of being repeated blindly (see ``client.py``).
+    """
+    return GENERATED_NAME_PREFIX + secrets.token_hex(6)
+
+
+def _cluster_id(meta: ClusterMetadata) -> str:
+    if not meta.cluster_id:
+        raise APIResponseValidationError(
+            f"The API returned cluster {meta.cluster_name!r} without a cluster_id."
+        )
+    return meta.cluster_id
+
+
+class ClusterProvider(ResourceProvider):
+    """CRUD for ``mixpeek:Cluster``. Stateless: see the module docstring."""
+
+    #: Nothing secret is ever captured, so ``__provider`` need not be encrypted in state.
+    serialize_as_secret_always = False
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        pass
+
+    def __repr__(self) -> str:
+        return "ClusterProvider()"
+
+    # -- configuration ------------------------------------------------------------------
+    def configure(self, req: ConfigureRequest) -> None:
+        self._settings = ProviderSettings.resolve(req.config.get)
+
+    def _client(self) -> MixpeekClient:
+        settings = getattr(self, "_settings", None) or ProviderSettings.resolve()
+        return shared_client(settings)
+
+    # -- local operations ---------------------------------------------------------------
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        raw = strip_internal(news)
+        return CheckResult(canonical_inputs(raw), validate_inputs(raw))
+
+    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
+        return diff_cluster(strip_internal(_olds), strip_internal(_news))
+
+    # -- API operations -----------------------------------------------------------------
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        declared = canonical_inputs(strip_internal(props))
+        client = self._client()
+        if declared.get("adopt"):
+            return self._adopt(client, declared)
+        fields = CreateClusterRequest.model_fields
+        body = CreateClusterRequest.model_validate(
+            {k: v for k, v in declared.items() if k in fields}
+            | {"cluster_name": declared.get("cluster_name") or generate_cluster_name()}
+        )
+        meta = client.create_cluster(body)
+        cluster_id = _cluster_id(meta)
+        patch = PatchClusterRequest(
+            description=declared.get("description"), metadata=declared.get("metadata")
+        )
+        if _has_values(patch):
+            try:
+                client.patch_cluster(cluster_id, patch)
+            except MixpeekError as exc:
+                _undo_create(client, cluster_id, meta.cluster_name, exc)
+            meta = meta.model_copy(update={"metadata": declared.get("metadata")})
+        return CreateResult(cluster_id, build_outputs(meta, declared))
+
+    def _adopt(self, client: MixpeekClient, declared: dict[str, Any]) -> CreateResult:
+        name = str(declared["cluster_name"])
+        meta = client.find_cluster(name)
+        if meta is None:
+            raise AdoptionError(
+                f"adopt=True: there is no cluster named {name!r} in namespace "
+                f"{client.namespace!r} to adopt. Remove adopt=True to create it."
+            )
+        live = live_inputs(meta, declared)
+        differing = [
+            name
+            for name in sorted(replace_fields())
+            if not same_value(live.get(name), declared.get(name))
+        ]
+        if differing:
+            lines = "\n".join(
+                f"  {field}: declared {declared.get(field)!r}, existing {live.get(field)!r}"
+                for field in differing
+            )
+            raise AdoptionError(
+                f"adopt=True: cluster {name!r} ({meta.cluster_id}) exists, but these fields "
+                "cannot be changed in place and differ from the declaration:\n"
+                f"{lines}\nDeclare the existing values, or remove adopt=True and choose "
+                "another cluster_name to create a new cluster."
+            )
+        cluster_id = _cluster_id(meta)
+        patch = PatchClusterRequest(
+            description=declared.get("description"),
+            metadata=(
+                None
+                if same_value(live.get("metadata"), declared.get("metadata"))
+                else declared.get("metadata") or {}
+            ),
+        )
+        if _has_values(patch):
+            client.patch_cluster(cluster_id, patch)
+            meta = meta.model_copy(update={"metadata": declared.get("metadata")})
+        return CreateResult(cluster_id, build_outputs(meta, declared))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        meta = self._client().find_cluster(id_)
+        if meta is None:
+            return ReadResult("", {})
+        inputs = live_inputs(meta, strip_internal(props))
+        return ReadResult(meta.cluster_id or id_, build_outputs(meta, inputs), inputs)
+
+    def update(self, id_: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
+        olds = strip_internal(_olds)
+        old = canonical_inputs(olds)
+        declared = canonical_inputs(strip_internal(_news))
+        changes: dict[str, Any] = {}
+        name = declared.get("cluster_name")
+        if name is not None and name != olds.get("cluster_name"):
+            changes["cluster_name"] = name
+        if not same_value(old.get("description"), declared.get("description")):
+            changes["description"] = declared.get("description") or ""
+        if not same_value(old.get("metadata"), declared.get("metadata")):
+            changes["metadata"] = declared.get("metadata") or {}
+        client = self._client()
+        if changes:
+            client.patch_cluster(id_, PatchClusterRequest.model_validate(changes))
+        meta = client.get_cluster(id_)
+        return UpdateResult(build_outputs(meta, declared))
+
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        try:
+            self._client().delete_cluster(id_)
+        except NotFoundError:
+            pass
+
+
+def _has_values(patch: PatchClusterRequest) -> bool:
+    return any(v is not None for v in patch.model_dump().values())
+
+
+def _undo_create(client: MixpeekClient, cluster_id: str, name: str, exc: MixpeekError) -> NoReturn:
+    """The follow-up PATCH failed: delete the new cluster so nothing untracked remains."""
+    try:
+        client.delete_cluster(cluster_id)
+    except NotFoundError:
+        pass
+    except MixpeekError as cleanup:
+        raise MixpeekError(
+            f"Cluster {name!r} ({cluster_id}) was created, but setting its description/"
+            f"metadata failed ({exc}) and deleting it again failed too ({cleanup}). Delete it "
+            "by hand (or adopt it with adopt=True) before running again."
+        ) from exc
+    raise MixpeekError(
+        f"Cluster {name!r} was created, but setting its description/metadata failed, so it "
+        f"was deleted again and nothing was left behind: {exc}"
+    ) from exc

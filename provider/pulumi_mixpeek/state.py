@@ -1,0 +1,104 @@
+"""From a ClusterMetadata (GET) to the inputs a program would declare, and to the outputs.
+
+``live_inputs`` reverses reference section 4 (input_collections → collection_ids, algorithm →
+vector_config.clustering_method, clustered_attributes → attribute_config.attributes,
+enrich_source → enrich_source_collection, ...) and shapes the result exactly as check shapes
+the program's inputs (``canonical_inputs``). Fields GET cannot return in 1.3.1 are taken from
+the previous state, so refresh reports only drift the API can show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .fields import field_names
+from .models import ClusterMetadata, LLMLabelingInput, SourceEnrichmentConfig
+from .normalize import canonical_inputs
+
+__all__ = [
+    "NOT_READ_BACK",
+    "VECTOR_NOT_READ_BACK",
+    "build_outputs",
+    "live_inputs",
+]
+
+#: Declared fields GET does not return (description is write-only in 1.3.1).
+NOT_READ_BACK: tuple[str, ...] = ("description", "adopt")
+
+#: vector_config fields ClusterMetadata does not carry in 1.3.1 (sample_size came in 1.3.2;
+#: the legacy enrich_source and the deprecated per-algorithm parameters have no column).
+VECTOR_NOT_READ_BACK: tuple[str, ...] = (
+    "sample_size",
+    "normalize_features",
+    "feature_weights",
+    "weight_learning_config",
+    "output_strategy",
+    "enrich_source",
+    "kmeans_parameters",
+    "dbscan_parameters",
+    "hdbscan_parameters",
+)
+
+
+def _known_keys(model: Any, value: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Only the keys the 1.3.1 input model has (responses may carry more)."""
+    if value is None:
+        return None
+    return {k: v for k, v in value.items() if k in model.model_fields}
+
+
+def _vector_config(meta: ClusterMetadata, previous: Mapping[str, Any]) -> dict[str, Any]:
+    before = previous.get("vector_config")
+    config = {
+        k: before[k] for k in VECTOR_NOT_READ_BACK if isinstance(before, dict) and k in before
+    }
+    config.update(
+        feature_uris=meta.feature_uris,
+        clustering_method=meta.algorithm,
+        algorithm_params=meta.algorithm_params,
+        multi_feature_strategy=meta.multi_feature_strategy,
+        effective_feature_method=meta.effective_feature_method,
+    )
+    return {k: v for k, v in config.items() if v is not None}
+
+
+def live_inputs(meta: ClusterMetadata, previous: Mapping[str, Any]) -> dict[str, Any]:
+    """The canonical inputs describing ``meta``; ``previous`` (the last state, inputs or
+    outputs) supplies the fields GET does not return."""
+    before = canonical_inputs(previous)
+    raw: dict[str, Any] = {
+        "collection_ids": meta.input_collections,
+        "cluster_name": meta.cluster_name,
+        "cluster_type": meta.cluster_type,
+        "filters": meta.filters,
+        "llm_labeling": _known_keys(LLMLabelingInput, meta.llm_labeling),
+        "enrich_source_collection": meta.enrich_source,
+        "source_enrichment_config": _known_keys(
+            SourceEnrichmentConfig, meta.source_enrichment_config
+        ),
+        "metadata": meta.metadata,
+    }
+    if meta.cluster_type == "vector":
+        raw["vector_config"] = _vector_config(meta, before)
+    elif meta.cluster_type == "attribute":
+        raw["attribute_config"] = {
+            "attributes": meta.clustered_attributes,
+            "hierarchical_grouping": meta.hierarchical_grouping,
+            "aggregation_method": meta.aggregation_method,
+        }
+    for name in NOT_READ_BACK:
+        raw[name] = before.get(name)
+    return canonical_inputs(raw)
+
+
+def build_outputs(meta: ClusterMetadata, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Every output: each input field (canonical; input fields own the names they share with
+    ClusterMetadata), every ClusterMetadata field, and cluster_id. The cluster_name output is
+    always the live name, declared or generated."""
+    outputs: dict[str, Any] = meta.model_dump(mode="json")
+    for name in field_names():
+        outputs[name] = inputs.get(name)
+    outputs["cluster_name"] = meta.cluster_name
+    outputs["cluster_id"] = meta.cluster_id
+    return outputs

@@ -1,0 +1,182 @@
+"""Input validation for ``check``: every problem at once, one failure per property path.
+
+No network and no credentials. Values not known yet (preview) are accepted: an error whose
+path runs through an unknown value is dropped, and cross-field rules skip unknown operands.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pulumi.dynamic import CheckFailure
+from pydantic import ValidationError
+
+from ._unknowns import is_unknown
+from .fields import field_names
+from .models.declaration import ClusterDeclaration
+
+__all__ = ["validate_inputs"]
+
+#: VectorBasedConfig fields the server derives from the URI; the provider does not expose them.
+_INTERNAL_VECTOR_FIELDS = ("feature_extractor_name", "version", "output_name")
+
+
+def _walk(raw: Any, loc: Sequence[int | str]) -> tuple[str, bool]:
+    """(dotted path into ``raw`` for a pydantic error location, whether it crosses an
+    unknown value). Union tags in ``loc`` that are not keys of the data are skipped."""
+    path = ""
+    current = raw
+    for index, item in enumerate(loc):
+        if is_unknown(current):
+            return path, True
+        last = index == len(loc) - 1
+        if isinstance(current, list) and isinstance(item, int) and item < len(current):
+            path += f"[{item}]"
+            current = current[item]
+        elif isinstance(current, dict) and item in current:
+            path += f".{item}" if path else str(item)
+            current = current[item]
+        elif last and isinstance(item, str) and isinstance(current, dict):
+            path += f".{item}" if path else item  # a missing key
+            current = None
+    return path, is_unknown(current)
+
+
+def _reason(error: Mapping[str, Any]) -> str:
+    kind = error.get("type")
+    if kind == "missing":
+        return "required"
+    if kind == "extra_forbidden":
+        return "unknown property; check the spelling"
+    message = str(error.get("msg", "invalid value"))
+    value = error.get("input")
+    if kind in ("literal_error", "enum") or kind in ("int_parsing", "bool_parsing"):
+        return f"{message} (got {value!r})"
+    return message
+
+
+def _model_failures(raw: dict[str, Any]) -> list[CheckFailure]:
+    try:
+        ClusterDeclaration.model_validate(raw)
+    except ValidationError as exc:
+        failures: dict[str, CheckFailure] = {}
+        for error in exc.errors():
+            path, through_unknown = _walk(raw, error["loc"])
+            if through_unknown:
+                continue
+            reason = _reason(error)
+            if path in failures:  # one failure per path; union members each add a reason
+                failures[path].reason += f"; or {reason[0].lower()}{reason[1:]}"
+                continue
+            failures[path] = CheckFailure(path or "inputs", reason)
+        return list(failures.values())
+    return []
+
+
+def _unknown_key_failures(raw: Mapping[str, Any]) -> list[CheckFailure]:
+    names = field_names()
+    failures = []
+    for key in raw:
+        if key in names:
+            continue
+        close = difflib.get_close_matches(key, names, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        failures.append(CheckFailure(key, f"unknown property{hint}"))
+    return failures
+
+
+def _given(value: Any) -> bool:
+    return value is not None
+
+
+def _rule_failures(raw: Mapping[str, Any]) -> list[CheckFailure]:
+    failures = []
+    cluster_type = raw.get("cluster_type")
+    vector = raw.get("vector_config")
+    attribute = raw.get("attribute_config")
+    if not is_unknown(cluster_type):
+        if cluster_type == "vector":
+            if not _given(vector):
+                failures.append(
+                    CheckFailure("vector_config", "required when cluster_type is vector")
+                )
+            if _given(attribute):
+                failures.append(
+                    CheckFailure(
+                        "attribute_config", "only used when cluster_type is attribute; remove it"
+                    )
+                )
+        elif cluster_type == "attribute":
+            if not _given(attribute):
+                failures.append(
+                    CheckFailure("attribute_config", "required when cluster_type is attribute")
+                )
+            if _given(vector):
+                failures.append(
+                    CheckFailure(
+                        "vector_config", "only used when cluster_type is vector; remove it"
+                    )
+                )
+        elif cluster_type is None:
+            if _given(vector) and _given(attribute):
+                failures.append(
+                    CheckFailure(
+                        "cluster_type",
+                        "both vector_config and attribute_config are given; set cluster_type "
+                        "and keep the matching config only",
+                    )
+                )
+            elif not _given(vector) and not _given(attribute):
+                failures.append(
+                    CheckFailure(
+                        "cluster_type",
+                        "declare vector_config (cluster_type vector) or attribute_config "
+                        "(cluster_type attribute)",
+                    )
+                )
+    if isinstance(vector, dict):
+        for name in _INTERNAL_VECTOR_FIELDS:
+            if vector.get(name) is not None:
+                failures.append(
+                    CheckFailure(
+                        f"vector_config.{name}",
+                        "internal; the server derives it from feature_uris, remove it",
+                    )
+                )
+        if _given(vector.get("feature_uri")) and _given(vector.get("feature_uris")):
+            failures.append(
+                CheckFailure(
+                    "vector_config.feature_uri",
+                    "deprecated and given together with feature_uris; keep feature_uris only",
+                )
+            )
+    enrich = raw.get("enrich_source_collection")
+    if _given(raw.get("source_enrichment_config")) and not is_unknown(enrich) and not enrich:
+        failures.append(
+            CheckFailure(
+                "source_enrichment_config",
+                "only used with enrich_source_collection=true; set it or remove this config",
+            )
+        )
+    adopt = raw.get("adopt")
+    if adopt is True and not _given(raw.get("cluster_name")):
+        failures.append(
+            CheckFailure("cluster_name", "required with adopt=true: it names the cluster to adopt")
+        )
+    return failures
+
+
+def validate_inputs(raw: Mapping[str, Any]) -> list[CheckFailure]:
+    """Every problem of the declared inputs (engine-internal ``__`` keys already removed)."""
+    declared = {k: v for k, v in raw.items() if v is not None}
+    known = {k: v for k, v in declared.items() if k in field_names()}
+    failures = _unknown_key_failures(declared)
+    failures += _model_failures(known)
+    seen = {f.property for f in failures}
+    for failure in _rule_failures(known):
+        if failure.property not in seen:
+            failures.append(failure)
+            seen.add(failure.property)
+    return failures
