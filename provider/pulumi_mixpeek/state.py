@@ -14,7 +14,7 @@ from typing import Any
 
 from .fields import field_names
 from .models import ClusterMetadata, LLMLabelingInput, SourceEnrichmentConfig
-from .normalize import canonical_inputs
+from .normalize import canonical_inputs, same_value
 
 __all__ = [
     "NOT_READ_BACK",
@@ -60,7 +60,23 @@ def _vector_config(meta: ClusterMetadata, previous: Mapping[str, Any]) -> dict[s
         multi_feature_strategy=meta.multi_feature_strategy,
         effective_feature_method=meta.effective_feature_method,
     )
+    # GET folds the deprecated {algorithm}_parameters into algorithm_params when those are
+    # not given: a declaration using the deprecated field reads back unchanged.
+    if isinstance(before, dict) and before.get("algorithm_params") is None:
+        legacy = before.get(f"{meta.algorithm}_parameters")
+        if legacy is not None and same_value(legacy, meta.algorithm_params):
+            config["algorithm_params"] = None
     return {k: v for k, v in config.items() if v is not None}
+
+
+def _enrich_source_collection(meta: ClusterMetadata, before: Mapping[str, Any]) -> bool:
+    """ClusterMetadata.enrich_source folds enrich_source_collection and the legacy
+    vector_config.enrich_source: keep the declared split while the folded flag agrees."""
+    declared = bool(before.get("enrich_source_collection"))
+    vector = before.get("vector_config")
+    legacy = bool(vector.get("enrich_source")) if isinstance(vector, dict) else False
+    live = bool(meta.enrich_source)
+    return declared if live == (declared or legacy) else live
 
 
 def live_inputs(meta: ClusterMetadata, previous: Mapping[str, Any]) -> dict[str, Any]:
@@ -73,7 +89,7 @@ def live_inputs(meta: ClusterMetadata, previous: Mapping[str, Any]) -> dict[str,
         "cluster_type": meta.cluster_type,
         "filters": meta.filters,
         "llm_labeling": _known_keys(LLMLabelingInput, meta.llm_labeling),
-        "enrich_source_collection": meta.enrich_source,
+        "enrich_source_collection": _enrich_source_collection(meta, before),
         "source_enrichment_config": _known_keys(
             SourceEnrichmentConfig, meta.source_enrichment_config
         ),

@@ -1,0 +1,128 @@
+"""The program-side resource: type token, inputs as the provider receives them (typed args
+and dicts alike, Outputs anywhere), typed outputs; and the args classes mirroring the models."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pulumi
+import pulumi_mixpeek as mixpeek
+import pytest
+from pulumi_mixpeek.models import ClusterMetadata
+from pulumi_mixpeek.models.config import (
+    AttributeBasedConfig,
+    EnrichmentFieldMapping,
+    InputMapping,
+    LabelingInputs,
+    LLMLabelingInput,
+    SourceEnrichmentConfig,
+    VectorBasedConfig,
+    WeightLearningConfig,
+)
+from pulumi_mixpeek.models.declaration import ClusterDeclaration
+from pulumi_mixpeek.resources.cluster import Cluster
+
+pytestmark = pytest.mark.unit
+
+
+class Mocks(pulumi.runtime.Mocks):
+    def __init__(self) -> None:
+        self.registered: list[tuple[str, str, dict[str, Any]]] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.registered.append((args.typ, args.name, dict(args.inputs)))
+        return "clust_mock", {**args.inputs, "cluster_id": "clust_mock", "namespace_id": "ns_1"}
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[Any]]:
+        return {}, []
+
+
+@pytest.mark.parametrize(
+    ("args_class", "model", "internal"),
+    [
+        (
+            mixpeek.VectorConfigArgs,
+            VectorBasedConfig,
+            {"feature_extractor_name", "version", "output_name"},
+        ),
+        (mixpeek.WeightLearningConfigArgs, WeightLearningConfig, set()),
+        (mixpeek.AttributeConfigArgs, AttributeBasedConfig, set()),
+        (mixpeek.LLMLabelingArgs, LLMLabelingInput, set()),
+        (mixpeek.LabelingInputsArgs, LabelingInputs, set()),
+        (mixpeek.InputMappingArgs, InputMapping, set()),
+        (mixpeek.SourceEnrichmentConfigArgs, SourceEnrichmentConfig, set()),
+        (mixpeek.EnrichmentFieldMappingArgs, EnrichmentFieldMapping, set()),
+    ],
+)
+def test_args_classes_mirror_the_models(args_class: Any, model: Any, internal: set[str]) -> None:
+    fields = {f.name: f for f in dataclasses.fields(args_class)}
+    assert set(fields) == set(model.model_fields) - internal
+    for name, info in model.model_fields.items():
+        if name in fields:
+            required = fields[name].default is dataclasses.MISSING
+            assert required == info.is_required(), name
+
+
+def test_resource_declares_every_input_and_output() -> None:
+    annotated = set(Cluster.__annotations__)
+    assert set(ClusterDeclaration.model_fields) <= annotated
+    assert set(ClusterMetadata.model_fields) <= annotated
+    assert "cluster_id" in annotated
+
+
+@pulumi.runtime.test
+def test_registration_with_typed_args_and_outputs() -> Any:
+    mocks = Mocks()
+    pulumi.runtime.set_mocks(mocks, preview=False)
+    name = pulumi.Output.from_input("products")
+    cluster = mixpeek.Cluster(
+        "products",
+        collection_ids=[pulumi.Output.from_input("col_a")],
+        vector_config=mixpeek.VectorConfigArgs(
+            feature_uris=["mixpeek://t@v1/e"],
+            clustering_method="kmeans",
+            weight_learning_config=mixpeek.WeightLearningConfigArgs(max_iterations=30),
+        ),
+        llm_labeling={
+            "enabled": True,
+            "labeling_inputs": mixpeek.LabelingInputsArgs(
+                input_mappings=[mixpeek.InputMappingArgs(input_key="t", path="title")]
+            ),
+        },
+        cluster_name=name,
+        metadata={"team": pulumi.Output.from_input("search")},
+    )
+
+    def check(values: list[Any]) -> None:
+        cluster_id, cluster_name, namespace_id = values
+        assert (cluster_id, cluster_name, namespace_id) == ("clust_mock", "products", "ns_1")
+        [(typ, resource_name, inputs)] = mocks.registered
+        assert typ == "pulumi-python:dynamic/mixpeek:Cluster"
+        assert resource_name == "products"
+        assert inputs["collection_ids"] == ["col_a"]
+        assert inputs["vector_config"] == {
+            "feature_uris": ["mixpeek://t@v1/e"],
+            "clustering_method": "kmeans",
+            "weight_learning_config": {"max_iterations": 30},
+        }
+        assert inputs["llm_labeling"] == {
+            "enabled": True,
+            "labeling_inputs": {"input_mappings": [{"input_key": "t", "path": "title"}]},
+        }
+        assert inputs["metadata"] == {"team": "search"}
+        assert "__provider" in inputs
+        assert not {"cluster_type", "description", "adopt", "num_clusters"} & set(inputs)
+
+    return pulumi.Output.all(cluster.cluster_id, cluster.cluster_name, cluster.namespace_id).apply(
+        check
+    )
+
+
+def test_field_listing_for_docs_and_schema() -> None:
+    rows = {spec.name: spec for spec in mixpeek.cluster_fields()}
+    assert list(rows) == list(ClusterDeclaration.model_fields)
+    assert rows["collection_ids"].required and not rows["cluster_name"].required
+    assert rows["metadata"].mutability is mixpeek.Mutability.UPDATE
+    assert rows["filters"].mutability is mixpeek.Mutability.REPLACE
+    assert rows["adopt"].mutability is mixpeek.Mutability.PROVIDER
