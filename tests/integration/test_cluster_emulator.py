@@ -1,0 +1,480 @@
+"""Each provider method against a real emulator process, counting calls in its request log:
+create = 1 POST (+1 PATCH only with description/metadata), read = 1 GET, update = 1 PATCH +
+1 GET, delete = 1 DELETE, check and diff = 0. Plus adoption, the failed follow-up PATCH,
+lost responses, retries and the lookup functions."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from pulumi.dynamic.dynamic import serialize_provider
+from pulumi_mixpeek import get_cluster, list_clusters
+from pulumi_mixpeek.errors import (
+    AdoptionError,
+    AuthenticationError,
+    MissingCredentialsError,
+    MixpeekError,
+)
+from pulumi_mixpeek.resources.cluster_provider import ClusterProvider
+
+from tests.integration.conftest import KEY, NAMESPACE, configured
+from tests.support.emulator import Emulator
+
+pytestmark = pytest.mark.integration
+
+BLOB = serialize_provider(ClusterProvider())
+URI_A = "mixpeek://text_extractor@v1/embedding"
+URI_B = "mixpeek://image_extractor@v1/embedding"
+
+VECTOR: dict[str, Any] = {
+    "collection_ids": ["col_a"],
+    "cluster_name": "products",
+    "vector_config": {"feature_uris": [URI_A], "clustering_method": "kmeans"},
+}
+
+
+def calls(server: Emulator) -> list[tuple[str, str]]:
+    return [(r["method"], r["path"]) for r in server.requests()]
+
+
+def check(provider: ClusterProvider, declaration: dict[str, Any]) -> dict[str, Any]:
+    result = provider.check({}, {**declaration, "__provider": BLOB})
+    assert result.failures == [], [(f.property, f.reason) for f in result.failures]
+    return {**result.inputs, "__provider": BLOB}
+
+
+def create(provider: ClusterProvider, declaration: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    result = provider.create(check(provider, declaration))
+    assert result.outs is not None
+    return result.id, {**result.outs, "__provider": BLOB}
+
+
+def live(server: Emulator, identifier: str) -> dict[str, Any] | None:
+    response = server.api("GET", f"/v1/clusters/{identifier}", key=KEY, namespace=NAMESPACE)
+    if response.status_code == 404:
+        return None
+    response.raise_for_status()
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def outcome(result: Any) -> str:
+    if result.changes is False:
+        return "none"
+    return "replace" if result.replaces else "update"
+
+
+# -- one call per operation --------------------------------------------------------------
+def test_check_and_diff_make_no_calls(server: Emulator, provider: ClusterProvider) -> None:
+    _, outs = create(provider, VECTOR)
+    server.reset()
+    news = check(provider, {**VECTOR, "collection_ids": ["col_b"]})
+    assert outcome(provider.diff(outs["cluster_id"], outs, news)) == "replace"
+    assert outcome(provider.diff(outs["cluster_id"], outs, check(provider, VECTOR))) == "none"
+    assert calls(server) == []
+
+
+def test_create_is_one_post(server: Emulator, provider: ClusterProvider) -> None:
+    cluster_id, outs = create(provider, VECTOR)
+    assert calls(server) == [("POST", "/v1/clusters")]
+    body = live(server, cluster_id)
+    assert body is not None and body["cluster_name"] == "products"
+    assert outs["cluster_id"] == cluster_id
+    assert outs["namespace_id"] == body["namespace_id"]
+    assert outs["output_collection_ids"] == body["output_collection_ids"]
+    assert outs["collection_ids"] == ["col_a"] and outs["input_collections"] == ["col_a"]
+    assert outs["vector_config"] == VECTOR["vector_config"]
+    assert outs["cluster_type"] == "vector" and outs["algorithm"] == "kmeans"
+
+
+def test_create_with_description_and_metadata_adds_one_patch(
+    server: Emulator, provider: ClusterProvider
+) -> None:
+    cluster_id, outs = create(provider, {**VECTOR, "description": "d", "metadata": {"team": "x"}})
+    assert calls(server) == [("POST", "/v1/clusters"), ("PATCH", f"/v1/clusters/{cluster_id}")]
+    assert server.requests()[1]["body"] == {"description": "d", "metadata": {"team": "x"}}
+    body = live(server, cluster_id)
+    assert body is not None and body["metadata"] == {"team": "x"}
+    assert outs["description"] == "d" and outs["metadata"] == {"team": "x"}
+
+
+def test_create_without_a_name_sends_a_generated_one(
+    server: Emulator, provider: ClusterProvider
+) -> None:
+    declaration = {k: v for k, v in VECTOR.items() if k != "cluster_name"}
+    cluster_id, outs = create(provider, declaration)
+    sent = server.requests()[0]["body"]["cluster_name"]
+    assert sent.startswith("pulumi-") and outs["cluster_name"] == sent
+    assert outs["cluster_id"] == cluster_id
+    news = check(provider, declaration)
+    assert outcome(provider.diff(cluster_id, outs, news)) == "none"
+
+
+def test_read_is_one_get(server: Emulator, provider: ClusterProvider) -> None:
+    cluster_id, outs = create(provider, VECTOR)
+    server.reset()
+    result = provider.read(cluster_id, outs)
+    assert calls(server) == [("GET", f"/v1/clusters/{cluster_id}")]
+    assert result.id == cluster_id
+    assert result.outs is not None and result.outs["cluster_id"] == cluster_id
+    assert result.inputs == {k: v for k, v in check(provider, VECTOR).items() if k != "__provider"}
+
+
+def test_update_is_one_patch_and_one_get(server: Emulator, provider: ClusterProvider) -> None:
+    cluster_id, outs = create(provider, {**VECTOR, "metadata": {"team": "a"}})
+    server.reset()
+    news = check(provider, {**VECTOR, "cluster_name": "products-v2", "description": "new"})
+    assert outcome(provider.diff(cluster_id, outs, news)) == "update"
+    result = provider.update(cluster_id, outs, news)
+    assert calls(server) == [
+        ("PATCH", f"/v1/clusters/{cluster_id}"),
+        ("GET", f"/v1/clusters/{cluster_id}"),
+    ]
+    assert server.requests()[0]["body"] == {
+        "cluster_name": "products-v2",
+        "description": "new",
+        "metadata": {},
+    }
+    body = live(server, cluster_id)
+    assert body is not None and body["cluster_name"] == "products-v2" and not body["metadata"]
+    assert result.outs is not None
+    assert result.outs["cluster_name"] == "products-v2"
+    assert result.outs["description"] == "new"
+    assert result.outs["cluster_id"] == cluster_id and result.outs["namespace_id"]
+    assert outcome(provider.diff(cluster_id, {**result.outs, "__provider": BLOB}, news)) == "none"
+
+
+def test_update_sends_only_changed_fields(server: Emulator, provider: ClusterProvider) -> None:
+    cluster_id, outs = create(provider, {**VECTOR, "description": "d", "metadata": {"a": 1}})
+    server.reset()
+    news = check(provider, {**VECTOR, "description": "d", "metadata": {"a": 2}})
+    provider.update(cluster_id, outs, news)
+    assert server.requests()[0]["body"] == {"metadata": {"a": 2}}
+
+
+def test_delete_is_one_delete_and_404_is_success(
+    server: Emulator, provider: ClusterProvider
+) -> None:
+    cluster_id, outs = create(provider, VECTOR)
+    server.reset()
+    provider.delete(cluster_id, outs)
+    assert calls(server) == [("DELETE", f"/v1/clusters/{cluster_id}")]
+    assert live(server, cluster_id) is None
+    provider.delete(cluster_id, outs)  # already gone: still success
+    assert calls(server)[-1] == ("DELETE", f"/v1/clusters/{cluster_id}")
+    result = provider.read(cluster_id, outs)
+    assert not result.id, "read of a deleted cluster reports it gone"
+
+
+# -- refresh ---------------------------------------------------------------------------
+ROUNDTRIP: list[dict[str, Any]] = [
+    VECTOR,
+    {**VECTOR, "description": "write-only", "metadata": {"team": "search", "n": 2}},
+    {
+        **VECTOR,
+        "vector_config": {
+            "feature_uris": [URI_A, URI_B],
+            "clustering_method": "hdbscan",
+            "algorithm_params": {"min_cluster_size": 10},
+            "sample_size": 500,
+            "multi_feature_strategy": "weighted",
+            "feature_weights": {URI_A: 0.4, URI_B: 0.6},
+            "weight_learning_config": {"method": "grid_search", "max_iterations": 30},
+            "normalize_features": False,
+            "output_strategy": "per_feature",
+            "effective_feature_method": "medoid",
+        },
+    },
+    {
+        **VECTOR,
+        "vector_config": {
+            "feature_uri": URI_A,
+            "clustering_method": "kmeans",
+            "kmeans_parameters": {"n_clusters": 3},
+        },
+    },
+    {**VECTOR, "vector_config": {**VECTOR["vector_config"], "enrich_source": True}},
+    {
+        "collection_ids": ["col_a", "col_b"],
+        "cluster_name": "by-brand",
+        "cluster_type": "attribute",
+        "attribute_config": {
+            "attributes": ["brand", "color"],
+            "hierarchical_grouping": True,
+            "aggregation_method": "first",
+        },
+    },
+    {
+        **VECTOR,
+        "filters": {
+            "AND": [{"field": "metadata.lang", "operator": "eq", "value": "en"}],
+            "metadata.kind": "doc",
+        },
+        "llm_labeling": {
+            "enabled": True,
+            "model_name": "gemini-2.0-flash",
+            "labeling_inputs": {
+                "input_mappings": [{"input_key": "t", "source_type": "payload", "path": "title"}]
+            },
+            "max_samples_per_cluster": 5,
+        },
+    },
+    {
+        **VECTOR,
+        "enrich_source_collection": True,
+        "source_enrichment_config": {
+            "field_mappings": [{"source_field": "cluster_label", "target_field": "topic"}]
+        },
+    },
+]
+
+
+@pytest.mark.parametrize("declaration", ROUNDTRIP, ids=[str(i) for i in range(len(ROUNDTRIP))])
+def test_refresh_then_preview_is_empty(
+    server: Emulator, provider: ClusterProvider, declaration: dict[str, Any]
+) -> None:
+    cluster_id, outs = create(provider, declaration)
+    result = provider.read(cluster_id, outs)
+    assert result.outs is not None and result.inputs is not None
+    program = check(provider, declaration)
+    refreshed = {**result.outs, "__provider": BLOB}
+    assert outcome(provider.diff(cluster_id, refreshed, program)) == "none"
+    assert result.inputs == {k: v for k, v in program.items() if k != "__provider"}
+    again = provider.read(cluster_id, refreshed)
+    assert again.outs == result.outs and again.inputs == result.inputs
+
+
+def test_refresh_reports_real_drift(server: Emulator, provider: ClusterProvider) -> None:
+    cluster_id, outs = create(provider, {**VECTOR, "metadata": {"team": "a"}})
+    server.api(
+        "PATCH",
+        f"/v1/clusters/{cluster_id}",
+        key=KEY,
+        namespace=NAMESPACE,
+        json={"metadata": {"team": "hacked"}, "cluster_name": "renamed"},
+    ).raise_for_status()
+    result = provider.read(cluster_id, outs)
+    assert result.inputs is not None
+    assert result.inputs["metadata"] == {"team": "hacked"}
+    assert result.inputs["cluster_name"] == "renamed"
+    program = check(provider, {**VECTOR, "metadata": {"team": "a"}})
+    diff = provider.diff(cluster_id, {**(result.outs or {}), "__provider": BLOB}, program)
+    assert outcome(diff) == "update"
+    server.reset()
+    provider.update(cluster_id, {**(result.outs or {}), "__provider": BLOB}, program)
+    body = live(server, cluster_id)
+    assert body is not None
+    assert (body["cluster_name"], body["metadata"]) == ("products", {"team": "a"})
+
+
+# -- replacement -----------------------------------------------------------------------
+def test_replacement_keeping_the_name_deletes_first(
+    server: Emulator, provider: ClusterProvider
+) -> None:
+    old_id, outs = create(provider, VECTOR)
+    news = check(provider, {**VECTOR, "collection_ids": ["col_b"]})
+    diff = provider.diff(old_id, outs, news)
+    assert diff.replaces == ["collection_ids"] and diff.delete_before_replace is True
+    server.reset()
+    provider.delete(old_id, outs)  # the engine's order for delete-before-replace
+    new_id, _ = create(provider, {**VECTOR, "collection_ids": ["col_b"]})
+    assert calls(server) == [("DELETE", f"/v1/clusters/{old_id}"), ("POST", "/v1/clusters")]
+    body = live(server, "products")
+    assert body is not None and body["cluster_id"] == new_id
+
+
+# -- adoption --------------------------------------------------------------------------
+def seed_cluster(server: Emulator, body: dict[str, Any]) -> str:
+    response = server.api("POST", "/v1/clusters", key=KEY, namespace=NAMESPACE, json=body)
+    response.raise_for_status()
+    cluster_id: str = response.json()["cluster_id"]
+    server.reset()
+    return cluster_id
+
+
+def test_adopt_takes_over_without_a_post(server: Emulator, provider: ClusterProvider) -> None:
+    existing = seed_cluster(server, {**VECTOR, "cluster_type": "vector"})
+    cluster_id, outs = create(provider, {**VECTOR, "adopt": True, "metadata": {"team": "x"}})
+    assert cluster_id == existing
+    assert calls(server) == [
+        ("GET", "/v1/clusters/products"),
+        ("PATCH", f"/v1/clusters/{existing}"),
+    ]
+    assert outs["metadata"] == {"team": "x"}
+    body = live(server, existing)
+    assert body is not None and body["metadata"] == {"team": "x"}
+    program = check(provider, {**VECTOR, "metadata": {"team": "x"}})  # adopt removed later
+    assert outcome(provider.diff(cluster_id, outs, program)) == "none"
+
+
+def test_adopt_without_changes_is_one_get(server: Emulator, provider: ClusterProvider) -> None:
+    seed_cluster(server, VECTOR)
+    create(provider, {**VECTOR, "adopt": True})
+    assert calls(server) == [("GET", "/v1/clusters/products")]
+
+
+def test_adopt_refuses_a_different_immutable_config(
+    server: Emulator, provider: ClusterProvider
+) -> None:
+    seed_cluster(server, {**VECTOR, "collection_ids": ["col_z"]})
+    declaration = {
+        **VECTOR,
+        "adopt": True,
+        "vector_config": {"feature_uris": [URI_A], "clustering_method": "dbscan"},
+    }
+    with pytest.raises(AdoptionError) as caught:
+        create(provider, declaration)
+    message = str(caught.value)
+    assert "collection_ids: declared ['col_a'], existing ['col_z']" in message
+    assert "vector_config" in message
+    assert calls(server) == [("GET", "/v1/clusters/products")]
+
+
+def test_adopt_of_a_missing_cluster_fails_clearly(
+    server: Emulator, provider: ClusterProvider
+) -> None:
+    with pytest.raises(AdoptionError, match="no cluster named 'products'"):
+        create(provider, {**VECTOR, "adopt": True})
+    assert calls(server) == [("GET", "/v1/clusters/products")]
+
+
+# -- failures leave nothing behind -----------------------------------------------------
+def test_failed_follow_up_patch_leaves_no_cluster(
+    server: Emulator, provider: ClusterProvider
+) -> None:
+    server.faults(
+        {"rules": [{"method": "PATCH", "path": "/v1/clusters/*", "errors": {"500": 1.0}}]}
+    )
+    with pytest.raises(MixpeekError, match="deleted again"):
+        create(provider, {**VECTOR, "description": "d"})
+    assert [m for m, _ in calls(server)] == ["POST", "PATCH", "DELETE"]
+    assert live(server, "products") is None
+    listed = server.api("POST", "/v1/clusters/list", key=KEY, namespace=NAMESPACE)
+    assert listed.json()["results"] == []
+
+
+def test_lost_create_response_creates_exactly_one_cluster(
+    server: Emulator, provider: ClusterProvider
+) -> None:
+    server.faults(
+        {"rules": [{"method": "POST", "path": "/v1/clusters", "drop_rate": 1.0, "times": 1}]}
+    )
+    cluster_id, outs = create(provider, VECTOR)
+    log = server.requests()
+    assert [(r["method"], r["path"], r.get("fault")) for r in log] == [
+        ("POST", "/v1/clusters", "drop"),
+        ("GET", "/v1/clusters/products", None),
+    ]
+    listed = server.api("POST", "/v1/clusters/list", key=KEY, namespace=NAMESPACE).json()
+    assert [c["cluster_id"] for c in listed["results"]] == [cluster_id]
+    assert outs["cluster_name"] == "products"
+
+
+def test_rate_limits_and_unavailability_are_retried(
+    server: Emulator, provider: ClusterProvider
+) -> None:
+    server.faults(
+        {
+            "rules": [
+                {"path": "/v1/clusters", "errors": {"429": 1.0}, "retry_after": 0, "times": 1},
+                {"path": "/v1/clusters", "errors": {"503": 1.0}, "times": 1},
+            ]
+        }
+    )
+    cluster_id, _ = create(provider, VECTOR)
+    assert [(r["method"], r["status"]) for r in server.requests()] == [
+        ("POST", 429),
+        ("POST", 503),
+        ("POST", 200),
+    ]
+    assert live(server, cluster_id) is not None
+
+
+# -- credentials -----------------------------------------------------------------------
+def test_missing_key_fails_only_api_operations(
+    server: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("MIXPEEK_API_KEY", "MIXPEEK_NAMESPACE", "MIXPEEK_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+    keyless = configured(server, **{"mixpeek:apiKey": None})
+    news = check(keyless, VECTOR)  # preview works
+    assert outcome(keyless.diff("x", news, news)) == "none"
+    with pytest.raises(MissingCredentialsError, match="mixpeek:apiKey.*MIXPEEK_API_KEY"):
+        keyless.create(news)
+    assert calls(server) == []
+
+
+def test_environment_fallback(server: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MIXPEEK_API_KEY", KEY)
+    monkeypatch.setenv("MIXPEEK_NAMESPACE", NAMESPACE)
+    monkeypatch.setenv("MIXPEEK_ENDPOINT", server.base_url)
+    unconfigured = ClusterProvider()  # as if the engine never called configure()
+    cluster_id, _ = create(unconfigured, VECTOR)
+    assert live(server, cluster_id) is not None
+
+
+def test_wrong_key_says_what_to_do(server: Emulator) -> None:
+    wrong = configured(server, **{"mixpeek:apiKey": "sk_wrong_key_123"})
+    with pytest.raises(AuthenticationError) as caught:
+        wrong.read("clust_x", {})
+    assert "pulumi config set --secret mixpeek:apiKey" in str(caught.value)
+    assert "sk_wrong_key_123" not in str(caught.value)
+
+
+# -- lookups ---------------------------------------------------------------------------
+def test_get_cluster_and_list_clusters_page_through(server: Emulator) -> None:
+    for i in range(23):
+        seed_cluster(server, {**VECTOR, "cluster_name": f"c{i:02d}"})
+    seed_cluster(server, {**VECTOR, "cluster_name": "other"})
+    settings = {"api_key": KEY, "namespace": NAMESPACE, "endpoint": server.base_url}
+    found = get_cluster("c07", **settings)
+    assert found.cluster_name == "c07"
+    server.reset()
+    every = list_clusters(page_size=10, **settings)
+    assert len(every) == 24 and len({c.cluster_id for c in every}) == 24
+    assert [m for m, _ in calls(server)] == ["POST"] * 3
+    searched = list_clusters(search="c1*", page_size=5, **settings)
+    assert sorted(c.cluster_name for c in searched) == [f"c{i}" for i in range(10, 20)]
+    filtered = list_clusters(filters={"cluster_name": "other"}, **settings)
+    assert [c.cluster_name for c in filtered] == ["other"]
+
+
+def test_namespaces_are_respected(server: Emulator) -> None:
+    cluster_id, outs = create(configured(server), VECTOR)
+    other = configured(server, **{"mixpeek:namespace": "ns-other"})
+    assert not other.read(cluster_id, outs).id, "invisible from another namespace"
+    other.delete(cluster_id, outs)  # 404 there: nothing happens here
+    assert live(server, cluster_id) is not None
+
+
+# -- figures ---------------------------------------------------------------------------
+def test_lifecycle_figures(
+    server: Emulator, provider: ClusterProvider, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A full lifecycle; prints call counts and durations per operation."""
+    rows = []
+
+    def step(name: str, fn: Any) -> Any:
+        server.reset()
+        start = time.perf_counter()
+        value = fn()
+        elapsed = (time.perf_counter() - start) * 1000
+        rows.append((name, len(server.requests()), elapsed))
+        return value
+
+    decl = {**VECTOR, "description": "d", "metadata": {"a": 1}}
+    inputs = step("check", lambda: check(provider, decl))
+    created = step("create (+desc/meta)", lambda: provider.create(inputs))
+    outs = {**created.outs, "__provider": BLOB}
+    step("diff (no change)", lambda: provider.diff(created.id, outs, inputs))
+    read = step("read", lambda: provider.read(created.id, outs))
+    news = check(provider, {**decl, "metadata": {"a": 2}})
+    step("update", lambda: provider.update(created.id, {**read.outs, "__provider": BLOB}, news))
+    step("delete", lambda: provider.delete(created.id, outs))
+    with capsys.disabled():
+        print("\n[lifecycle] operation            calls   ms")
+        for name, count, ms in rows:
+            print(f"[lifecycle] {name:<22} {count:>5} {ms:>6.1f}")
+    assert [count for _, count, _ in rows] == [0, 2, 0, 1, 2, 1]
