@@ -76,7 +76,7 @@ def _bad(message: str, **details: Any) -> ApiError:
 # -- validation ------------------------------------------------------------------------
 def _resolve_type(body: CreateClusterRequest) -> str:
     has_vector, has_attribute = body.vector_config is not None, body.attribute_config is not None
-    cluster_type = body.cluster_type.value if body.cluster_type is not None else None
+    cluster_type = str(body.cluster_type) if body.cluster_type is not None else None
     if cluster_type is None:
         if has_vector and not has_attribute:
             return "vector"

@@ -64,7 +64,8 @@ def error_body(status: int, message: str, details: dict[str, Any] | None = None)
         status=status,
         error=ErrorDetail(message=message, type=error_type(status), details=details),
     )
-    return body.model_dump(mode="json")
+    dumped: dict[str, Any] = body.model_dump(mode="json")
+    return dumped
 
 
 def _respond(status: int, message: str, details: dict[str, Any] | None = None,

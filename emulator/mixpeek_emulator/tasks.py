@@ -49,8 +49,8 @@ def status_at(task: Record, now: float) -> str:
         outcome: str = task["outcome"]
         return outcome
     if elapsed < task["duration"] * PENDING_FRACTION:
-        return TaskStatus.PENDING.value
-    return TaskStatus.PROCESSING.value
+        return str(TaskStatus.PENDING)
+    return str(TaskStatus.PROCESSING)
 
 
 def settle(store: Store, now: float | None = None) -> None:

@@ -152,7 +152,14 @@ def test_get_by_id_and_by_name(sdk: Sdk) -> None:
 
 
 def test_patch_returns_cluster_model_and_get_reflects_it(sdk: Sdk) -> None:
-    created = _create(sdk, vector_body(cluster_name="before"))
+    created = _create(
+        sdk,
+        vector_body(
+            cluster_name="before",
+            filters={"OR": [{"field": "metadata.lang", "operator": "in", "value": ["en"]}]},
+            llm_labeling={"enabled": True, "model_name": "claude-3-5-haiku-20241022"},
+        ),
+    )
     assert created.cluster_id is not None
 
     patched = sdk.clusters.patch_cluster(
@@ -170,6 +177,8 @@ def test_patch_returns_cluster_model_and_get_reflects_it(sdk: Sdk) -> None:
     assert patched.collection_ids == ["col_products"]
     assert patched.vector_config is not None
     assert patched.vector_config.clustering_method.value == "kmeans"
+    assert patched.filters is not None and patched.filters.var_or
+    assert patched.llm_labeling is not None and patched.llm_labeling.enabled is True
     got = sdk.clusters.get_cluster(created.cluster_id, **sdk.kw)
     assert got.cluster_name == "after" and got.metadata == {"team": "search"}
     assert got.updated_at is not None and created.updated_at is not None
