@@ -207,6 +207,15 @@ def test_list_returns_list_clusters_response(sdk: Sdk) -> None:
     )
     assert [c.cluster_name for c in searched.results] == ["three", "two"]
 
+    # from_dict turns a literal condition into a nested operator with extra keys; still works.
+    filtered = sdk.clusters.list_clusters(
+        list_clusters_request=mixpeek.ListClustersRequest.from_dict(
+            {"filters": {"AND": [{"field": "cluster_name", "operator": "eq", "value": "two"}]}}
+        ),
+        **sdk.kw,
+    )
+    assert [c.cluster_name for c in filtered.results] == ["two"]
+
 
 def test_execute_and_poll_task_to_completion(sdk: Sdk) -> None:
     created = _create(sdk, vector_body(cluster_name="run-me"))
