@@ -16,6 +16,7 @@ __all__ = [
     "cluster_fields",
     "diffable_fields",
     "field_names",
+    "markdown_table",
     "replace_fields",
     "update_fields",
 ]
@@ -63,3 +64,21 @@ def update_fields() -> frozenset[str]:
 def diffable_fields() -> tuple[str, ...]:
     """Fields whose change is a change of the resource (all but provider-only ones)."""
     return tuple(s.name for s in cluster_fields() if s.mutability is not Mutability.PROVIDER)
+
+
+_CHANGE_TEXT = {
+    Mutability.UPDATE: "in place (PATCH)",
+    Mutability.REPLACE: "replaces the cluster",
+    Mutability.PROVIDER: "never a change (read at create)",
+}
+
+
+def markdown_table() -> str:
+    """The README's field table: name, required, what a change does, description."""
+    lines = ["| field | required | on change | description |", "|---|---|---|---|"]
+    for spec in cluster_fields():
+        required = "yes" if spec.required else "no"
+        lines.append(
+            f"| `{spec.name}` | {required} | {_CHANGE_TEXT[spec.mutability]} | {spec.description} |"
+        )
+    return "\n".join(lines) + "\n"
