@@ -332,12 +332,13 @@ def test_adopt_refuses_a_different_immutable_config(
     assert calls(server) == [("GET", "/v1/clusters/products")]
 
 
-def test_adopt_of_a_missing_cluster_fails_clearly(
+def test_adopt_with_nothing_to_adopt_creates_it(
     server: Emulator, provider: ClusterProvider
 ) -> None:
-    with pytest.raises(AdoptionError, match="no cluster named 'products'"):
-        create(provider, {**VECTOR, "adopt": True})
-    assert calls(server) == [("GET", "/v1/clusters/products")]
+    """Also what a replacement of an adopted cluster does (the old one is gone by then)."""
+    cluster_id, _ = create(provider, {**VECTOR, "adopt": True})
+    assert calls(server) == [("GET", "/v1/clusters/products"), ("POST", "/v1/clusters")]
+    assert live(server, "products") is not None and live(server, cluster_id) is not None
 
 
 # -- failures leave nothing behind -----------------------------------------------------

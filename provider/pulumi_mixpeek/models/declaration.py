@@ -111,7 +111,7 @@ class ClusterDeclaration(RequestModel):
         False,
         description=(
             "Take over the existing cluster named cluster_name instead of creating one "
-            "(refused when its immutable configuration differs)."
+            "(refused when its immutable configuration differs); created when none exists."
         ),
         json_schema_extra=_marker(Mutability.PROVIDER),
     )

@@ -9,8 +9,9 @@ environment) or, when the engine never called it, from the environment at first 
 client is created lazily, one per provider process (``client.shared_client``).
 
 Round trips: check and diff make none; create = 1 POST (+1 PATCH when description or
-metadata are declared); read = 1 GET; update = 1 PATCH (only when a mutable field changed)
-+ 1 GET; delete = 1 DELETE.
+metadata are declared); with adopt=True, 1 GET by name and no POST when the cluster exists
+(+1 PATCH when description/metadata differ); read = 1 GET; update = 1 PATCH (only when a
+mutable field changed) + 1 GET; delete = 1 DELETE.
 """
 
 from __future__ import annotations
@@ -96,7 +97,11 @@ class ClusterProvider(ResourceProvider):
         declared = canonical_inputs(strip_internal(props))
         client = self._client()
         if declared.get("adopt"):
-            return self._adopt(client, declared)
+            existing = client.find_cluster(str(declared["cluster_name"]))
+            if existing is not None:
+                return self._adopt(client, declared, existing)
+            # Nothing to adopt (also the case when a replacement re-creates an adopted
+            # cluster): create it as declared.
         fields = CreateClusterRequest.model_fields
         body = CreateClusterRequest.model_validate(
             {k: v for k, v in declared.items() if k in fields}
@@ -115,14 +120,10 @@ class ClusterProvider(ResourceProvider):
             meta = meta.model_copy(update={"metadata": declared.get("metadata")})
         return CreateResult(cluster_id, build_outputs(meta, declared))
 
-    def _adopt(self, client: MixpeekClient, declared: dict[str, Any]) -> CreateResult:
-        name = str(declared["cluster_name"])
-        meta = client.find_cluster(name)
-        if meta is None:
-            raise AdoptionError(
-                f"adopt=True: there is no cluster named {name!r} in namespace "
-                f"{client.namespace!r} to adopt. Remove adopt=True to create it."
-            )
+    def _adopt(
+        self, client: MixpeekClient, declared: dict[str, Any], meta: ClusterMetadata
+    ) -> CreateResult:
+        name = meta.cluster_name
         live = live_inputs(meta, declared)
         differing = [
             name
