@@ -1,0 +1,53 @@
+# pulumi-mixpeek: the two commands are `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+EXAMPLES := $(wildcard examples/*/Pulumi.yaml)
+EXAMPLE_VENVS := $(EXAMPLES:Pulumi.yaml=venv/.installed)
+
+.PHONY: help venv pulumi examples lint test test-fast demo emulator clean
+
+help:
+	@echo "make demo    # run examples/quickstart end to end against a local Mixpeek server"
+	@echo "make test    # lint + the whole test suite (unit, emulator, integration, engine)"
+	@echo "make lint    # ruff + mypy"
+	@echo "make emulator  # run the local Mixpeek API server in the foreground"
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required" >&2; exit 2; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+venv: $(STAMP)
+
+# Builds the Pulumi CLI from the Go module proxy on first use (minutes), then cached.
+pulumi:
+	@scripts/bootstrap-pulumi >/dev/null
+
+examples/%/venv/.installed: examples/%/requirements.txt pyproject.toml
+	test -x examples/$*/venv/bin/python || $(PYTHON) -m venv examples/$*/venv
+	cd examples/$* && venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+examples: $(EXAMPLE_VENVS)
+
+lint: venv
+	$(VENV)/bin/ruff check provider emulator tests scripts/pulumi-run bench
+	$(VENV)/bin/mypy
+
+test: venv pulumi examples lint
+	PULUMI_BIN_DIR="$$(scripts/bootstrap-pulumi)" $(VENV)/bin/pytest
+
+demo: venv pulumi examples
+	PULUMI_BIN_DIR="$$(scripts/bootstrap-pulumi)" $(PY) scripts/demo
+
+emulator: venv
+	$(VENV)/bin/mixpeek-emulator --port 8080 --api-key $${MIXPEEK_API_KEY:-sk_local_demo}
+
+clean:
+	rm -rf $(VENV) examples/*/venv .mixpeek-emulator .pulumi-state

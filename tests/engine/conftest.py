@@ -1,0 +1,59 @@
+"""Fixtures for the engine tier: the real Pulumi CLI, a real emulator process, and a fresh
+project + stack + namespace per test."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+_ROOT = Path(__file__).resolve().parents[2]
+if str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+from tests.engine.helpers import API_KEY, PROGRAM, Stack  # noqa: E402
+from tests.support.emulator import Emulator, running_emulator  # noqa: E402
+from tests.support.pulumi import PulumiProject, pulumi_bin_dir  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def bin_dir() -> Path:
+    return pulumi_bin_dir()
+
+
+@pytest.fixture(scope="session")
+def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
+    db = tmp_path_factory.mktemp("emulator") / "engine.db"
+    with running_emulator(db=db, api_keys=(API_KEY,)) as server:
+        yield server
+
+
+@pytest.fixture
+def namespace() -> str:
+    return f"engine-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def make_stack(
+    tmp_path: Path, bin_dir: Path, emulator: Emulator, namespace: str
+) -> Callable[..., Stack]:
+    def make(*, api_key: bool = True, name: str = "project") -> Stack:
+        project = PulumiProject.create(tmp_path / name, bin_dir, program=PROGRAM)
+        project.set_config("mixpeek:endpoint", emulator.base_url)
+        project.set_config("mixpeek:namespace", namespace)
+        if api_key:
+            project.set_config("mixpeek:apiKey", API_KEY, secret=True)
+        return Stack(project, emulator, namespace)
+
+    return make
+
+
+@pytest.fixture
+def stack(make_stack: Callable[..., Stack]) -> Iterator[Stack]:
+    created = make_stack()
+    yield created
+    # Nothing may stay behind on the server, and no log may hold the key.
+    assert API_KEY not in created.project.logs()

@@ -1,0 +1,67 @@
+"""Shared pieces of the engine tests: the test program, the key, and the Stack wrapper."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from tests.support.emulator import Emulator
+from tests.support.pulumi import PulumiProject
+
+__all__ = ["API_KEY", "CLUSTER_TYPE", "PROGRAM", "Stack"]
+
+API_KEY = "sk_test_engine_" + uuid.uuid4().hex
+CLUSTER_TYPE = "pulumi-python:dynamic/mixpeek:Cluster"
+
+#: The engine-test program: one Cluster per entry of spec.json, so a test changes the
+#: declaration by rewriting that file. Exports each cluster's id and output collections.
+PROGRAM = """\
+import json
+from pathlib import Path
+
+import pulumi
+import pulumi_mixpeek as mixpeek
+
+spec = json.loads(Path("spec.json").read_text())
+for name, args in spec.items():
+    cluster = mixpeek.Cluster(name, **args)
+    pulumi.export(f"{name}_id", cluster.cluster_id)
+    pulumi.export(f"{name}_outputs", cluster.output_collection_ids)
+"""
+
+
+class Stack:
+    """A project wired to the emulator, plus helpers to declare clusters and read the server."""
+
+    def __init__(self, project: PulumiProject, emulator: Emulator, namespace: str) -> None:
+        self.project = project
+        self.emulator = emulator
+        self.namespace = namespace
+
+    def declare(self, **clusters: dict[str, Any]) -> None:
+        (self.project.root / "spec.json").write_text(json.dumps(clusters, indent=2))
+
+    def run(self, *args: str, check: bool = True) -> str:
+        return self.project.run(*args, check=check).stdout
+
+    def server_clusters(self) -> list[dict[str, Any]]:
+        response = self.emulator.api(
+            "POST", "/v1/clusters/list", key=API_KEY, namespace=self.namespace,
+            params={"limit": 100},
+        )
+        response.raise_for_status()
+        return list(response.json()["results"])
+
+    def server_cluster(self, identifier: str) -> dict[str, Any] | None:
+        response = self.emulator.api(
+            "GET", f"/v1/clusters/{identifier}", key=API_KEY, namespace=self.namespace
+        )
+        if response.status_code == 404:
+            return None
+        response.raise_for_status()
+        return dict(response.json())
+
+    def api_requests(self) -> list[dict[str, Any]]:
+        """Requests the server received on this test's namespace."""
+        return [r for r in self.emulator.requests() if r.get("namespace") == self.namespace]

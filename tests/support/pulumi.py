@@ -1,0 +1,171 @@
+"""Drive the real Pulumi CLI on a throwaway project with a local file backend.
+
+Commands that run the program (up, preview, refresh, destroy) go through
+``scripts/pulumi-run`` (the SDK's in-process language runtime + ``--client``; see
+scripts/pulumi-tools/README.md); every other command is plain ``pulumi``. Either way the
+output and exit code are the CLI's own, and every output is kept so tests can check that no
+secret ever reached a log.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+__all__ = ["REPO", "PulumiProject", "pulumi_bin_dir"]
+
+REPO = Path(__file__).resolve().parents[2]
+PULUMI_RUN = REPO / "scripts" / "pulumi-run"
+PROGRAM_COMMANDS = {"up", "preview", "refresh", "destroy"}
+COMMAND_TIMEOUT_S = 300
+
+
+def pulumi_bin_dir() -> Path:
+    """The directory holding the CLI; fails (CI) or skips (elsewhere) when there is none."""
+    configured = os.environ.get("PULUMI_BIN_DIR")
+    if configured:
+        return Path(configured)
+    found = subprocess.run(
+        [str(REPO / "scripts" / "bootstrap-pulumi"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if found.returncode == 0:
+        return Path(found.stdout.strip())
+    message = "no Pulumi CLI: run `make test`, which builds one (scripts/bootstrap-pulumi)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@dataclass
+class PulumiProject:
+    """A Pulumi project directory with its own state backend and PULUMI_HOME."""
+
+    root: Path
+    bin_dir: Path
+    python: Path = Path(sys.executable)
+    stack: str = "test"
+    extra_env: dict[str, str] = field(default_factory=dict)
+    transcript: list[str] = field(default_factory=list)
+
+    @classmethod
+    def create(
+        cls,
+        root: Path,
+        bin_dir: Path,
+        *,
+        name: str = "mixpeek-engine-test",
+        program: str | None = None,
+        virtualenv: Path | None = None,
+        stack: str = "test",
+    ) -> PulumiProject:
+        root.mkdir(parents=True, exist_ok=True)
+        venv = virtualenv or Path(sys.prefix)
+        if program is not None:
+            (root / "Pulumi.yaml").write_text(
+                f"name: {name}\n"
+                "runtime:\n"
+                "  name: python\n"
+                "  options:\n"
+                "    toolchain: pip\n"
+                f"    virtualenv: {venv}\n"
+            )
+            (root / "__main__.py").write_text(program)
+        project = cls(root=root, bin_dir=bin_dir, python=venv / "bin" / "python", stack=stack)
+        (root / ".state").mkdir(exist_ok=True)
+        project.run("stack", "init", stack)
+        return project
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("MIXPEEK_", "PULUMI_"))
+        }
+        env.update(
+            {
+                "PATH": f"{self.bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+                "PULUMI_HOME": str(self.root / ".pulumi-home"),
+                "PULUMI_BACKEND_URL": (self.root / ".state").as_uri(),
+                "PULUMI_CONFIG_PASSPHRASE": "engine-tests",
+                "PULUMI_SKIP_UPDATE_CHECK": "true",
+                "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+                "PULUMI_STACK": self.stack,
+                "NO_COLOR": "1",
+            }
+        )
+        env.update(self.extra_env)
+        return env
+
+    def run(
+        self,
+        *args: str,
+        check: bool = True,
+        env: dict[str, str] | None = None,
+        plain: bool = False,
+        record: bool = True,
+    ) -> subprocess.CompletedProcess[str]:
+        """Run one CLI command in the project; output is stdout+stderr, interleaved.
+
+        ``plain=True`` runs ``pulumi`` itself even for a program command: right for
+        commands that must not load the program (e.g. destroy from state alone).
+        ``record=False`` keeps a command's output out of ``logs()`` (for data dumps such as
+        ``stack export --show-secrets``, which are not logs).
+        """
+        if args and args[0] in PROGRAM_COMMANDS and not plain:
+            argv = [str(self.python), str(PULUMI_RUN), *args, "--non-interactive"]
+        else:
+            argv = [str(self.bin_dir / "pulumi"), *args, "--non-interactive"]
+        result = subprocess.run(
+            argv,
+            cwd=self.root,
+            env={**self.env, **(env or {})},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=COMMAND_TIMEOUT_S,
+            check=False,
+        )
+        shown = [*args[:-1], "<secret>"] if "--secret" in args else list(args)
+        if record:
+            self.transcript.append(f"$ pulumi {' '.join(shown)}\n{result.stdout}")
+        if check and result.returncode != 0:
+            raise AssertionError(
+                f"pulumi {' '.join(args)} exited {result.returncode}:\n{result.stdout}"
+            )
+        return result
+
+    def set_config(self, key: str, value: str, *, secret: bool = False) -> None:
+        self.run("config", "set", *(["--secret"] if secret else ["--plaintext"]), key, value)
+
+    def outputs(self) -> dict[str, Any]:
+        result = self.run("stack", "output", "--json", "--show-secrets", record=False)
+        return dict(json.loads(result.stdout))
+
+    def export(self, *, show_secrets: bool = True) -> dict[str, Any]:
+        flags = ["--show-secrets"] if show_secrets else []
+        result = self.run("stack", "export", *flags, record=False)
+        return dict(json.loads(result.stdout))
+
+    def resources(self, type_token: str) -> list[dict[str, Any]]:
+        deployment = self.export()["deployment"]
+        return [r for r in deployment.get("resources") or [] if r["type"] == type_token]
+
+    def logs(self) -> str:
+        """Everything the CLI printed, plus the engine's log files under PULUMI_HOME."""
+        parts = list(self.transcript)
+        home = self.root / ".pulumi-home"
+        if home.exists():
+            for path in home.rglob("*.log"):
+                parts.append(path.read_text(errors="replace"))
+        return "\n".join(parts)
