@@ -5,6 +5,7 @@ the first cluster's output collection exists, and replaces it if that collection
 Stack config:
   collections  collection ids shared by every cluster
   clusters     name -> {clustering_method, algorithm_params, description}
+  themesFrom   which of those clusters "themes" is built on (default: topics)
 """
 
 import pulumi
@@ -34,7 +35,7 @@ clusters = {
 }
 
 # Depends on "topics": it clusters the collection that "topics" writes its clusters into.
-first = next(iter(clusters.values()))
+first = clusters[config.get("themesFrom") or "topics"]
 themes = mixpeek.Cluster(
     "themes",
     collection_ids=first.output_collection_ids,

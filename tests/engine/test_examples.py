@@ -1,0 +1,113 @@
+"""Every example under examples/ runs under the real CLI, in its own virtualenv (made from
+its requirements.txt by `make examples`), against a real emulator process."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.engine.helpers import API_KEY, CLUSTER_TYPE
+from tests.support.emulator import Emulator
+from tests.support.pulumi import REPO, PulumiProject
+
+pytestmark = pytest.mark.engine
+
+EXAMPLES = REPO / "examples"
+
+
+def example_project(name: str, tmp_path: Path, bin_dir: Path) -> PulumiProject:
+    source = EXAMPLES / name
+    venv = source / "venv"
+    if not (venv / "bin" / "python").exists():
+        pytest.fail(f"{venv} is missing: `make examples` creates it from requirements.txt")
+    root = tmp_path / name
+    shutil.copytree(source, root, ignore=shutil.ignore_patterns("venv", "Pulumi.demo.yaml"))
+    (root / "venv").symlink_to(venv)
+    return PulumiProject.create(root, bin_dir, virtualenv=root / "venv", stack="dev")
+
+
+def server_clusters(emulator: Emulator, namespace: str) -> list[dict[str, Any]]:
+    response = emulator.api(
+        "POST", "/v1/clusters/list", key=API_KEY, namespace=namespace, params={"limit": 100}
+    )
+    response.raise_for_status()
+    return list(response.json()["results"])
+
+
+def run_example(
+    name: str, tmp_path: Path, bin_dir: Path, emulator: Emulator, namespace: str
+) -> tuple[PulumiProject, dict[str, Any], list[dict[str, Any]]]:
+    project = example_project(name, tmp_path, bin_dir)
+    project.set_config("mixpeek:endpoint", emulator.base_url)
+    project.set_config("mixpeek:namespace", namespace)
+    project.set_config("mixpeek:apiKey", API_KEY, secret=True)
+
+    project.run("up", "--yes")
+    outputs = project.outputs()
+    clusters = server_clusters(emulator, namespace)
+    project.run("preview", "--expect-no-changes")
+
+    project.run("destroy", "--yes")
+    assert server_clusters(emulator, namespace) == []
+    assert project.resources(CLUSTER_TYPE) == []
+    assert API_KEY not in project.logs()
+    return project, outputs, clusters
+
+
+def test_examples_are_all_covered() -> None:
+    assert sorted(p.name for p in EXAMPLES.iterdir() if (p / "Pulumi.yaml").exists()) == [
+        "attribute-hierarchy",
+        "multi-cluster",
+        "quickstart",
+    ]
+
+
+def test_quickstart(tmp_path: Path, bin_dir: Path, emulator: Emulator, namespace: str) -> None:
+    _, outputs, clusters = run_example("quickstart", tmp_path, bin_dir, emulator, namespace)
+
+    (cluster,) = clusters
+    assert outputs["cluster_id"] == cluster["cluster_id"]
+    assert outputs["cluster_name"] == "quickstart-products-dev"
+    assert outputs["output_collection_ids"] == cluster["output_collection_ids"]
+    assert cluster["algorithm"] == "hdbscan"
+    assert cluster["llm_labeling"]["enabled"] is True
+    assert cluster["metadata"] == {"team": "search", "managed-by": "pulumi"}
+
+
+def test_attribute_hierarchy(
+    tmp_path: Path, bin_dir: Path, emulator: Emulator, namespace: str
+) -> None:
+    _, outputs, clusters = run_example(
+        "attribute-hierarchy", tmp_path, bin_dir, emulator, namespace
+    )
+
+    (cluster,) = clusters
+    assert cluster["cluster_type"] == "attribute"
+    assert cluster["algorithm"] == outputs["algorithm"] == "attribute_based"
+    assert cluster["clustered_attributes"] == ["metadata.category", "metadata.brand"]
+    assert cluster["hierarchical_grouping"] is True
+    assert cluster["enrich_source"] is True
+    # Enriching the source collection writes into it: no new output collection.
+    assert outputs["enriched_collections"] == ["col_catalog"]
+
+
+def test_multi_cluster(tmp_path: Path, bin_dir: Path, emulator: Emulator, namespace: str) -> None:
+    _, outputs, clusters = run_example("multi-cluster", tmp_path, bin_dir, emulator, namespace)
+
+    by_name = {c["cluster_name"]: c for c in clusters}
+    assert sorted(by_name) == ["styles-dev", "themes-dev", "topics-dev"]
+    topics, themes = by_name["topics-dev"], by_name["themes-dev"]
+    assert topics["input_collections"] == by_name["styles-dev"]["input_collections"] == [
+        "col_articles",
+        "col_videos",
+    ]
+    # The dependency: "themes" clusters the collection "topics" writes into.
+    assert themes["input_collections"] == topics["output_collection_ids"]
+    assert themes["metadata"] == {"built_from": topics["cluster_id"]}
+    assert outputs["cluster_ids"] == {
+        "topics": topics["cluster_id"],
+        "styles": by_name["styles-dev"]["cluster_id"],
+    }
