@@ -14,33 +14,67 @@ cluster = mixpeek.Cluster(
 )
 """
 
-from .errors import (
-    AdoptionError,
-    APIConnectionError,
-    APIError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    ConfigurationError,
-    MixpeekError,
-    NotFoundError,
-)
-from .fields import FieldSpec, cluster_fields
-from .lookups import get_cluster, list_clusters
-from .models import ClusterMetadata
-from .models.declaration import Mutability
-from .resources import (
-    AttributeConfigArgs,
-    Cluster,
-    ClusterProvider,
-    EnrichmentFieldMappingArgs,
-    InputMappingArgs,
-    LabelingInputsArgs,
-    LLMLabelingArgs,
-    SourceEnrichmentConfigArgs,
-    VectorConfigArgs,
-    WeightLearningConfigArgs,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .errors import (
+        AdoptionError,
+        APIConnectionError,
+        APIError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        ConfigurationError,
+        MixpeekError,
+        NotFoundError,
+    )
+    from .fields import FieldSpec, cluster_fields
+    from .lookups import get_cluster, list_clusters
+    from .models import ClusterMetadata
+    from .models.declaration import Mutability
+    from .resources import (
+        AttributeConfigArgs,
+        Cluster,
+        ClusterProvider,
+        EnrichmentFieldMappingArgs,
+        InputMappingArgs,
+        LabelingInputsArgs,
+        LLMLabelingArgs,
+        SourceEnrichmentConfigArgs,
+        VectorConfigArgs,
+        WeightLearningConfigArgs,
+    )
+
+# Exports are loaded on first use: importing pulumi_mixpeek.models (as the emulator does)
+# must not pay for pulumi, httpx and the resource modules.
+_EXPORTS = {
+    "APIConnectionError": ".errors",
+    "APIError": ".errors",
+    "APIStatusError": ".errors",
+    "APITimeoutError": ".errors",
+    "AdoptionError": ".errors",
+    "AttributeConfigArgs": ".resources",
+    "AuthenticationError": ".errors",
+    "Cluster": ".resources",
+    "ClusterMetadata": ".models",
+    "ClusterProvider": ".resources",
+    "ConfigurationError": ".errors",
+    "EnrichmentFieldMappingArgs": ".resources",
+    "FieldSpec": ".fields",
+    "InputMappingArgs": ".resources",
+    "LLMLabelingArgs": ".resources",
+    "LabelingInputsArgs": ".resources",
+    "MixpeekError": ".errors",
+    "Mutability": ".models.declaration",
+    "NotFoundError": ".errors",
+    "SourceEnrichmentConfigArgs": ".resources",
+    "VectorConfigArgs": ".resources",
+    "WeightLearningConfigArgs": ".resources",
+    "cluster_fields": ".fields",
+    "get_cluster": ".lookups",
+    "list_clusters": ".lookups",
+}
 
 __all__ = [
     "APIConnectionError",
@@ -69,3 +103,16 @@ __all__ = [
     "get_cluster",
     "list_clusters",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
