@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 EXAMPLES := $(wildcard examples/*/Pulumi.yaml)
 EXAMPLE_VENVS := $(EXAMPLES:Pulumi.yaml=venv/.installed)
 
-.PHONY: help venv pulumi examples lint test test-fast demo emulator clean
+.PHONY: help venv pulumi examples lint test demo emulator readme clean
 
 help:
 	@echo "make demo    # run examples/quickstart end to end against a local Mixpeek server"
@@ -37,7 +37,7 @@ examples/%/venv/.installed: examples/%/requirements.txt pyproject.toml
 examples: $(EXAMPLE_VENVS)
 
 lint: venv
-	$(VENV)/bin/ruff check provider emulator tests scripts/pulumi-run bench
+	$(VENV)/bin/ruff check provider emulator tests scripts/pulumi-run scripts/demo scripts/render-readme
 	$(VENV)/bin/mypy
 
 test: venv pulumi examples lint
@@ -45,6 +45,10 @@ test: venv pulumi examples lint
 
 demo: venv pulumi examples
 	PULUMI_BIN_DIR="$$(scripts/bootstrap-pulumi)" $(PY) scripts/demo
+
+# Regenerate the README's field table from the field declarations.
+readme: venv
+	$(PY) scripts/render-readme
 
 emulator: venv
 	$(VENV)/bin/mixpeek-emulator --port 8080 --api-key $${MIXPEEK_API_KEY:-sk_local_demo}
