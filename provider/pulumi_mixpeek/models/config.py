@@ -6,7 +6,7 @@ Field names, defaults, enums and bounds follow ``mixpeek-clusters-api.md`` secti
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import ConfigDict, Field, field_validator
 
@@ -52,19 +52,6 @@ class LLMProvider(StrEnum):
     ANTHROPIC = "anthropic"
 
 
-#: ModelName in 1.3.1: anyOf OpenAIModel / GoogleModel / AnthropicModel.
-MODEL_NAMES: tuple[str, ...] = (
-    "gpt-4o-2024-08-06",
-    "gpt-4o-mini-2024-07-18",
-    "gpt-4.1-2025-04-14",
-    "gpt-4.1-mini-2025-04-14",
-    "o3-mini-2025-01-31",
-    "gemini-2.0-flash",
-    "gemini-2.0-flash-exp",
-    "claude-3-5-sonnet-20241022",
-    "claude-3-5-haiku-20241022",
-)
-
 ModelName = Literal[
     "gpt-4o-2024-08-06",
     "gpt-4o-mini-2024-07-18",
@@ -76,6 +63,9 @@ ModelName = Literal[
     "claude-3-5-sonnet-20241022",
     "claude-3-5-haiku-20241022",
 ]
+
+#: ModelName in 1.3.1: anyOf OpenAIModel / GoogleModel / AnthropicModel.
+MODEL_NAMES: tuple[str, ...] = get_args(ModelName)
 
 
 class WeightLearningConfig(RequestModel):
