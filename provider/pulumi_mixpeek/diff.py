@@ -7,8 +7,9 @@
 - a value not known yet counts as changed;
 - an omitted ``cluster_name`` keeps the current name (it is optional and computed);
 - replacement order: cluster names are unique per namespace, so a replacement that keeps the
-  same name must delete first; otherwise the new cluster is created before the old one is
-  deleted. An unknown new name is treated as possibly the same.
+  same name must delete first (whether the provider or the user's replaceOnChanges asks for
+  the replacement); otherwise the new cluster is created before the old one is deleted. An
+  unknown new name is treated as possibly the same.
 """
 
 from __future__ import annotations
@@ -47,10 +48,10 @@ def diff_cluster(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult
         return DiffResult(changes=False)
     immutable = replace_fields()
     replaces = [name for name in changed if name in immutable]
-    if not replaces:
-        return DiffResult(changes=None, replaces=[])
     new_name = news.get("cluster_name")
     keeps_name = is_unknown(new_name) or (
         new_name is not None and new_name == olds.get("cluster_name")
     )
+    # Set even when nothing here forces a replacement: the user's replaceOnChanges can turn
+    # an in-place change into a replacement, and the engine then reads this flag too.
     return DiffResult(changes=None, replaces=replaces, delete_before_replace=keeps_name)

@@ -15,7 +15,8 @@ API_KEY = "sk_test_engine_" + uuid.uuid4().hex
 CLUSTER_TYPE = "pulumi-python:dynamic/mixpeek:Cluster"
 
 #: The engine-test program: one Cluster per entry of spec.json, so a test changes the
-#: declaration by rewriting that file. Exports each cluster's id and output collections.
+#: declaration by rewriting that file ("resource_options" holds pulumi.ResourceOptions
+#: arguments). Exports each cluster's id and output collections.
 PROGRAM = """\
 import json
 from pathlib import Path
@@ -25,7 +26,9 @@ import pulumi_mixpeek as mixpeek
 
 spec = json.loads(Path("spec.json").read_text())
 for name, args in spec.items():
-    cluster = mixpeek.Cluster(name, **args)
+    options = args.pop("resource_options", None)
+    opts = pulumi.ResourceOptions(**options) if options else None
+    cluster = mixpeek.Cluster(name, **args, opts=opts)
     pulumi.export(f"{name}_id", cluster.cluster_id)
     pulumi.export(f"{name}_outputs", cluster.output_collection_ids)
 """

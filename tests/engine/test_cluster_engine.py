@@ -151,6 +151,26 @@ def test_replacement_with_new_name_creates_before_deleting(stack: Stack) -> None
     assert order[-2:] == ["POST /v1/clusters", delete]
 
 
+def test_resource_options_act_on_the_provider_diff(stack: Stack) -> None:
+    """The diff reports changed properties, so ignore_changes and replace_on_changes work."""
+    options = {"ignore_changes": ["description"], "replace_on_changes": ["metadata"]}
+    stack.declare(products={**vector_cluster("products"), "resource_options": options})
+    stack.run("up", "--yes")
+    (original,) = stack.server_clusters()
+
+    ignored = vector_cluster("products", description="ignored")
+    stack.declare(products={**ignored, "resource_options": options})
+    stack.run("preview", "--expect-no-changes")
+
+    forced = vector_cluster("products", metadata={"team": "other"})
+    stack.declare(products={**forced, "resource_options": options})
+    assert "+-1 to replace" in stack.run("preview")
+    stack.run("up", "--yes")
+    (replacement,) = stack.server_clusters()
+    assert replacement["cluster_id"] != original["cluster_id"]
+    assert replacement["metadata"] == {"team": "other"}
+
+
 def test_refresh_reports_drift_and_up_restores(stack: Stack) -> None:
     stack.declare(products=vector_cluster("products"))
     stack.run("up", "--yes")

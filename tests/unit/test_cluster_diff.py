@@ -461,6 +461,15 @@ def test_replacement_order(old: dict[str, Any], new: dict[str, Any], delete_firs
     assert result.delete_before_replace is delete_first
 
 
+def test_update_keeping_the_name_still_asks_to_delete_first() -> None:
+    """replaceOnChanges can turn this update into a replacement; the engine then reads the
+    flag, and two clusters of one name cannot coexist."""
+    news = {**checked(with_(VECTOR, metadata={"tier": "gold"})), "__provider": "p"}
+    result = ClusterProvider().diff("clust_0001", created_state(VECTOR), news)
+    assert outcome(result) == "update"
+    assert result.delete_before_replace is True
+
+
 def test_only_the_pickled_provider_changed_is_no_change() -> None:
     olds = created_state(VECTOR)
     news = {**checked(VECTOR), "__provider": "a-newer-pickle"}
