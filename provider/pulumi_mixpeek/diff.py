@@ -5,7 +5,7 @@
 - otherwise ``changes=None`` (the engine then renders its own per-property diff and the
   user's replaceOnChanges works) with ``replaces`` = exactly the changed immutable fields;
 - a value not known yet counts as changed;
-- an omitted ``cluster_name`` keeps the current name (it is optional and computed);
+- ``cluster_name`` is always set: check generates one for an unnamed cluster and keeps it;
 - replacement order: cluster names are unique per namespace, so a replacement that keeps the
   same name must delete first (whether the provider or the user's replaceOnChanges asks for
   the replacement); otherwise the new cluster is created before the old one is deleted. An
@@ -35,8 +35,6 @@ def changed_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str
         value = new.get(name)
         if contains_unknown(value):
             changed.append(name)
-        elif name == "cluster_name" and value is None:
-            continue
         elif not same_value(old.get(name), value):
             changed.append(name)
     return changed

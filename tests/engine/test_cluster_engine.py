@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -169,6 +170,30 @@ def test_resource_options_act_on_the_provider_diff(stack: Stack) -> None:
     (replacement,) = stack.server_clusters()
     assert replacement["cluster_id"] != original["cluster_id"]
     assert replacement["metadata"] == {"team": "other"}
+
+
+def test_unnamed_cluster_is_auto_named_once(stack: Stack) -> None:
+    unnamed = vector_cluster("ignored")
+    del unnamed["cluster_name"]
+    stack.declare(products=unnamed)
+    preview = stack.run("preview", "--diff")
+    assert re.search(r"cluster_name\s*: \"pulumi-[0-9a-f]{12}\"", preview), preview
+
+    stack.run("up", "--yes")
+    (cluster,) = stack.server_clusters()
+    assert cluster["cluster_name"].startswith("pulumi-")
+    stack.run("preview", "--expect-no-changes")
+    stack.run("refresh", "--yes", "--expect-no-changes")
+    stack.run("preview", "--expect-no-changes")
+
+    changed = vector_cluster("ignored", collection_ids=["col_other"])
+    del changed["cluster_name"]
+    stack.declare(products=changed)
+    assert "- cluster_name" not in stack.run("preview", "--diff")
+    stack.run("up", "--yes")
+    (replacement,) = stack.server_clusters()
+    assert replacement["cluster_id"] != cluster["cluster_id"]
+    assert replacement["input_collections"] == ["col_other"]
 
 
 def test_refresh_reports_drift_and_up_restores(stack: Stack) -> None:

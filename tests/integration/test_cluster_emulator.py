@@ -39,8 +39,10 @@ def calls(server: Emulator) -> list[tuple[str, str]]:
     return [(r["method"], r["path"]) for r in server.requests()]
 
 
-def check(provider: ClusterProvider, declaration: dict[str, Any]) -> dict[str, Any]:
-    result = provider.check({}, {**declaration, "__provider": BLOB})
+def check(
+    provider: ClusterProvider, declaration: dict[str, Any], olds: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    result = provider.check(olds or {}, {**declaration, "__provider": BLOB})
     assert result.failures == [], [(f.property, f.reason) for f in result.failures]
     return {**result.inputs, "__provider": BLOB}
 
@@ -104,11 +106,15 @@ def test_create_without_a_name_sends_a_generated_one(
     server: Emulator, provider: ClusterProvider
 ) -> None:
     declaration = {k: v for k, v in VECTOR.items() if k != "cluster_name"}
-    cluster_id, outs = create(provider, declaration)
+    inputs = check(provider, declaration)
+    result = provider.create(inputs)
+    assert result.outs is not None
+    cluster_id, outs = result.id, {**result.outs, "__provider": BLOB}
     sent = server.requests()[0]["body"]["cluster_name"]
-    assert sent.startswith("pulumi-") and outs["cluster_name"] == sent
+    # The generated name is an input: the preview shows it, and it is what gets created.
+    assert sent.startswith("pulumi-") and sent == inputs["cluster_name"] == outs["cluster_name"]
     assert outs["cluster_id"] == cluster_id
-    news = check(provider, declaration)
+    news = check(provider, declaration, olds=inputs)
     assert outcome(provider.diff(cluster_id, outs, news)) == "none"
 
 

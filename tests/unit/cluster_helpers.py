@@ -28,9 +28,12 @@ ATTRIBUTE: dict[str, Any] = {
 }
 
 
-def checked(declaration: dict[str, Any]) -> dict[str, Any]:
-    """What the engine stores as inputs: check's result (plus the pickled provider)."""
-    result = ClusterProvider().check({}, {**declaration, "__provider": PROVIDER_BLOB})
+def checked(
+    declaration: dict[str, Any], olds: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What the engine stores as inputs: check's result (plus the pickled provider);
+    ``olds`` are the previous inputs the engine passes to check."""
+    result = ClusterProvider().check(olds or {}, {**declaration, "__provider": PROVIDER_BLOB})
     assert result.failures == [], [(f.property, f.reason) for f in result.failures]
     return {**result.inputs, "__provider": PROVIDER_BLOB}
 

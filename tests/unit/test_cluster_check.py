@@ -445,6 +445,8 @@ def test_check_returns_canonical_inputs() -> None:
         },
     )
     assert result.failures == []
+    generated = result.inputs.pop("cluster_name")
+    assert generated.startswith("pulumi-") and len(generated) == len("pulumi-") + 12
     assert result.inputs == {
         "collection_ids": ["col_a"],
         "cluster_type": "vector",
@@ -455,8 +457,9 @@ def test_check_returns_canonical_inputs() -> None:
         },
         "filters": {"AND": [{"field": "a", "value": 1}]},
     }
-    again = ClusterProvider().check({}, {**result.inputs, "__provider": "blob"})
-    assert again.inputs == result.inputs, "canonical form is idempotent"
+    named = {**result.inputs, "cluster_name": generated}
+    again = ClusterProvider().check({}, {**named, "__provider": "blob"})
+    assert again.inputs == named, "canonical form is idempotent"
 
 
 def test_check_needs_no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -131,7 +131,6 @@ TABLE: list[tuple[str, dict[str, Any], dict[str, Any], str, list[str]]] = [
     ),
     ("empty metadata is none", VECTOR, with_(VECTOR, metadata={}), "none", []),
     ("empty description is none", VECTOR, with_(VECTOR, description=""), "none", []),
-    ("omitted name keeps the name", VECTOR, with_(VECTOR, cluster_name=None), "none", []),
     ("adopt flag is provider-only", VECTOR, with_(VECTOR, adopt=True), "none", []),
     (
         "metadata key order",
@@ -470,6 +469,22 @@ def test_update_keeping_the_name_still_asks_to_delete_first() -> None:
     assert result.delete_before_replace is True
 
 
+def test_omitted_name_is_generated_once_then_kept() -> None:
+    """Auto-naming: check generates a name for an unnamed cluster and keeps the previous
+    one on every later run (the engine passes the stored inputs as olds)."""
+    first = checked(with_(VECTOR, cluster_name=None))
+    assert first["cluster_name"].startswith("pulumi-")
+    again = checked(with_(VECTOR, cluster_name=None), olds=first)
+    assert again["cluster_name"] == first["cluster_name"]
+    olds = created_state(with_(VECTOR, cluster_name=first["cluster_name"]))
+    assert outcome(ClusterProvider().diff("clust_0001", olds, again)) == "none"
+    # Dropping a declared name keeps it too.
+    named = checked(VECTOR)
+    assert checked(with_(VECTOR, cluster_name=None), olds=named)["cluster_name"] == (
+        VECTOR["cluster_name"]
+    )
+
+
 def test_only_the_pickled_provider_changed_is_no_change() -> None:
     olds = created_state(VECTOR)
     news = {**checked(VECTOR), "__provider": "a-newer-pickle"}
@@ -542,7 +557,7 @@ def test_read_then_diff_is_no_change(declaration: dict[str, Any]) -> None:
     meta = server_metadata(checked(declaration), cluster_name=olds["cluster_name"])
     inputs = live_inputs(meta, olds)
     outs = {**build_outputs(meta, inputs), "__provider": "p"}
-    program = checked(declaration)
+    program = checked(declaration, olds=inputs)
     assert outcome(ClusterProvider().diff("clust_0001", outs, program)) == "none"
     declared = {k: v for k, v in program.items() if k != "__provider"}
     expected = {**declared, "cluster_name": olds["cluster_name"]}

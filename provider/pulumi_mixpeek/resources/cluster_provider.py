@@ -46,9 +46,10 @@ __all__ = ["ClusterProvider", "generate_cluster_name"]
 def generate_cluster_name() -> str:
     """A name for a cluster declared without one.
 
-    Assumption (documented in the README): the API would generate a name itself, but the
-    provider sends one so that a create whose response was lost can be found again by name
-    instead of being repeated blindly (see ``client.py``).
+    Assumption (documented in the README): the API would generate a name itself, but check
+    sets one, so that it is a stable input shown in preview and so that a create whose
+    response was lost can be found again by name instead of being repeated blindly (see
+    ``client.py``).
     """
     return GENERATED_NAME_PREFIX + secrets.token_hex(6)
 
@@ -85,9 +86,18 @@ class ClusterProvider(ResourceProvider):
         return shared_client(settings)
 
     # -- local operations ---------------------------------------------------------------
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         raw = strip_internal(news)
-        return CheckResult(canonical_inputs(raw), validate_inputs(raw))
+        inputs = canonical_inputs(raw)
+        if inputs.get("cluster_name") is None:
+            # Auto-naming, as Pulumi providers do it: an omitted name is generated once and
+            # kept from the previous inputs afterwards, so it is a real input (shown in
+            # preview, stable across runs and refreshes) rather than a hidden server value.
+            previous = (olds or {}).get("cluster_name")
+            inputs["cluster_name"] = (
+                previous if isinstance(previous, str) and previous else generate_cluster_name()
+            )
+        return CheckResult(inputs, validate_inputs(raw))
 
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
         return diff_cluster(strip_internal(_olds), strip_internal(_news))
@@ -103,9 +113,10 @@ class ClusterProvider(ResourceProvider):
             # Nothing to adopt (also the case when a replacement re-creates an adopted
             # cluster): create it as declared.
         fields = CreateClusterRequest.model_fields
+        # check() always sets cluster_name (generated when omitted), so a create whose
+        # response was lost can be found again by name instead of being repeated.
         body = CreateClusterRequest.model_validate(
             {k: v for k, v in declared.items() if k in fields}
-            | {"cluster_name": declared.get("cluster_name") or generate_cluster_name()}
         )
         meta = client.create_cluster(body)
         cluster_id = _cluster_id(meta)
