@@ -9,7 +9,7 @@ from typing import Any
 from tests.support.emulator import Emulator
 from tests.support.pulumi import PulumiProject
 
-__all__ = ["API_KEY", "CLUSTER_TYPE", "PROGRAM", "Stack"]
+__all__ = ["API_KEY", "CLUSTER_TYPE", "PROGRAM", "Stack", "server_clusters"]
 
 API_KEY = "sk_test_engine_" + uuid.uuid4().hex
 CLUSTER_TYPE = "pulumi-python:dynamic/mixpeek:Cluster"
@@ -34,6 +34,15 @@ for name, args in spec.items():
 """
 
 
+def server_clusters(emulator: Emulator, namespace: str) -> list[dict[str, Any]]:
+    """The clusters the server holds in ``namespace``, read through the API."""
+    response = emulator.api(
+        "POST", "/v1/clusters/list", key=API_KEY, namespace=namespace, params={"limit": 100}
+    )
+    response.raise_for_status()
+    return list(response.json()["results"])
+
+
 class Stack:
     """A project wired to the emulator, plus helpers to declare clusters and read the server."""
 
@@ -49,12 +58,7 @@ class Stack:
         return self.project.run(*args, check=check).stdout
 
     def server_clusters(self) -> list[dict[str, Any]]:
-        response = self.emulator.api(
-            "POST", "/v1/clusters/list", key=API_KEY, namespace=self.namespace,
-            params={"limit": 100},
-        )
-        response.raise_for_status()
-        return list(response.json()["results"])
+        return server_clusters(self.emulator, self.namespace)
 
     def server_cluster(self, identifier: str) -> dict[str, Any] | None:
         response = self.emulator.api(

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.engine.helpers import API_KEY, CLUSTER_TYPE
+from tests.engine.helpers import API_KEY, CLUSTER_TYPE, server_clusters
 from tests.support.emulator import Emulator
 from tests.support.pulumi import REPO, PulumiProject
 
@@ -27,14 +27,6 @@ def example_project(name: str, tmp_path: Path, bin_dir: Path) -> PulumiProject:
     shutil.copytree(source, root, ignore=shutil.ignore_patterns("venv", "Pulumi.demo.yaml"))
     (root / "venv").symlink_to(venv)
     return PulumiProject.create(root, bin_dir, virtualenv=root / "venv", stack="dev")
-
-
-def server_clusters(emulator: Emulator, namespace: str) -> list[dict[str, Any]]:
-    response = emulator.api(
-        "POST", "/v1/clusters/list", key=API_KEY, namespace=namespace, params={"limit": 100}
-    )
-    response.raise_for_status()
-    return list(response.json()["results"])
 
 
 def run_example(

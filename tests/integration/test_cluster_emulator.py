@@ -9,7 +9,6 @@ import time
 from typing import Any
 
 import pytest
-from pulumi.dynamic.dynamic import serialize_provider
 from pulumi_mixpeek import get_cluster, list_clusters
 from pulumi_mixpeek.errors import (
     AdoptionError,
@@ -21,18 +20,11 @@ from pulumi_mixpeek.resources.cluster_provider import ClusterProvider
 
 from tests.integration.conftest import KEY, NAMESPACE, configured
 from tests.support.emulator import Emulator
+from tests.unit.cluster_helpers import PROVIDER_BLOB as BLOB
+from tests.unit.cluster_helpers import URI_A, URI_B, VECTOR, outcome
 
 pytestmark = pytest.mark.integration
 
-BLOB = serialize_provider(ClusterProvider())
-URI_A = "mixpeek://text_extractor@v1/embedding"
-URI_B = "mixpeek://image_extractor@v1/embedding"
-
-VECTOR: dict[str, Any] = {
-    "collection_ids": ["col_a"],
-    "cluster_name": "products",
-    "vector_config": {"feature_uris": [URI_A], "clustering_method": "kmeans"},
-}
 
 
 def calls(server: Emulator) -> list[tuple[str, str]]:
@@ -60,12 +52,6 @@ def live(server: Emulator, identifier: str) -> dict[str, Any] | None:
     response.raise_for_status()
     body: dict[str, Any] = response.json()
     return body
-
-
-def outcome(result: Any) -> str:
-    if result.changes is False:
-        return "none"
-    return "replace" if result.replaces else "update"
 
 
 # -- one call per operation --------------------------------------------------------------
