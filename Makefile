@@ -45,7 +45,7 @@ test: venv pulumi examples lint
 	PULUMI_BIN_DIR="$$(scripts/bootstrap-pulumi)" $(VENV)/bin/pytest
 
 demo: venv pulumi examples
-	PULUMI_BIN_DIR="$$(scripts/bootstrap-pulumi)" $(PY) scripts/demo
+	$(PY) scripts/demo
 
 # Speed and size targets (emulator start-up, pickle size, provider call times).
 bench: venv
