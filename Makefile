@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 EXAMPLES := $(wildcard examples/*/Pulumi.yaml)
 EXAMPLE_VENVS := $(EXAMPLES:Pulumi.yaml=venv/.installed)
 
-.PHONY: help venv pulumi examples lint test demo bench emulator readme clean
+.PHONY: help venv pulumi examples policy lint test demo bench emulator readme clean
 
 help:
 	@echo "make demo    # run examples/quickstart end to end against a local Mixpeek server"
@@ -37,11 +37,19 @@ examples/%/venv/.installed: examples/%/requirements.txt pyproject.toml
 
 examples: $(EXAMPLE_VENVS)
 
+# The policy pack's own virtualenv (policy/venv), which policy/run-pack starts.
+policy/venv/.installed: policy/requirements.txt pyproject.toml
+	test -x policy/venv/bin/python || $(PYTHON) -m venv policy/venv
+	cd policy && venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+policy: policy/venv/.installed
+
 lint: venv
-	$(VENV)/bin/ruff check provider emulator tests scripts/pulumi-run scripts/demo scripts/render-readme bench
+	$(VENV)/bin/ruff check provider emulator policy tests scripts/pulumi-run scripts/demo scripts/render-readme bench
 	$(VENV)/bin/mypy
 
-test: venv pulumi examples lint
+test: venv pulumi examples policy lint
 	PULUMI_BIN_DIR="$$(scripts/bootstrap-pulumi)" $(VENV)/bin/pytest
 
 demo: venv pulumi examples
@@ -59,4 +67,4 @@ emulator: venv
 	$(VENV)/bin/mixpeek-emulator --port 8080 --api-key $${MIXPEEK_API_KEY:-sk_local_demo}
 
 clean:
-	rm -rf $(VENV) examples/*/venv .mixpeek-emulator .pulumi-state
+	rm -rf $(VENV) examples/*/venv policy/venv .mixpeek-emulator .pulumi-state

@@ -21,10 +21,15 @@ __all__ = [
     "TIMEOUT_POOL_S",
     "TIMEOUT_READ_S",
     "TIMEOUT_WRITE_S",
+    "TYPE_TOKEN_PREFIX",
     "UNKNOWN_SENTINEL",
 ]
 
 DEFAULT_ENDPOINT = "https://api.mixpeek.com"
+
+#: Every resource of this package has a type token starting with this (the resource classes
+#: are declared with ``module="mixpeek"``; the Python dynamic-provider host adds the rest).
+TYPE_TOKEN_PREFIX = "pulumi-python:dynamic/mixpeek:"
 
 #: Stack configuration keys, as ``pulumi.dynamic.ConfigureRequest.config.get`` takes them
 #: (fully qualified, so the project name is not prepended).

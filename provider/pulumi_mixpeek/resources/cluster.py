@@ -24,7 +24,7 @@ from .cluster_args import (
 )
 from .cluster_provider import ClusterProvider
 
-__all__ = ["Cluster", "OUTPUT_NAMES"]
+__all__ = ["CLUSTER_TYPE", "Cluster", "OUTPUT_NAMES"]
 
 #: Outputs that are not inputs: cluster_id and every ClusterMetadata field.
 OUTPUT_NAMES: tuple[str, ...] = tuple(ClusterMetadata.model_fields)
@@ -117,3 +117,7 @@ class Cluster(pulumi.dynamic.Resource, module="mixpeek", name="Cluster"):
         for name in OUTPUT_NAMES:
             props.setdefault(name, None)
         super().__init__(ClusterProvider(), resource_name, props, opts)
+
+
+#: The type token, ``pulumi-python:dynamic/mixpeek:Cluster`` (from the class statement above).
+CLUSTER_TYPE: str = f"pulumi-python:{Cluster._resource_type_name}"

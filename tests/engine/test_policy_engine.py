@@ -1,0 +1,235 @@
+"""The policy pack (policy/) under the real CLI: `pulumi preview --policy-pack policy/run-pack`.
+
+run-pack starts the pack in its own virtualenv (`make policy`) as the Python language host
+would; the CLI then configures it over gRPC (Handshake, ConfigureStack) and asks it to
+analyse every resource and the stack. Each test checks the CLI's output and exit code, and
+that the preview made no API call that changes anything.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.engine.helpers import Stack
+from tests.support.pulumi import REPO
+
+pytestmark = pytest.mark.engine
+
+LAUNCHER = REPO / "policy" / "run-pack"
+MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
+
+#: Messages (or parts of them) each policy reports for the clusters below.
+#: Budget options the test config sets: kmeans only, at most 1000 sampled, one cluster per
+#: stack, gemini only.
+POLICY_CONFIG: dict[str, Any] = {
+    "cluster-allowed-algorithms": {"allowed": ["kmeans"]},
+    "cluster-max-sample-size": {"maximum": 1000},
+    "llm-labeling-allowed-models": {"allowedModels": ["gemini-2.0-flash"]},
+    "max-clusters-per-stack": {"maximum": 1},
+}
+
+
+def compliant(name: str, **overrides: Any) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "collection_ids": ["col_products"],
+        "vector_config": {
+            "feature_uris": ["mixpeek://text_extractor@v1/embedding"],
+            "clustering_method": "kmeans",
+            "sample_size": 500,
+        },
+        "llm_labeling": {"enabled": True, "model_name": "gemini-2.0-flash"},
+        "cluster_name": name,
+        "description": "Products grouped by text embedding",
+        "metadata": {"owner": "search"},
+    }
+    spec.update(overrides)
+    return spec
+
+
+def violating() -> dict[str, dict[str, Any]]:
+    """Two clusters that break every resource policy and max-clusters-per-stack."""
+    bad = compliant(
+        "Products Catalog",
+        vector_config={
+            "feature_uris": ["mixpeek://text_extractor@v1/embedding"],
+            "clustering_method": "hdbscan",
+            "sample_size": 5000,
+        },
+        llm_labeling={"enabled": True},
+        metadata={"team": "search"},
+    )
+    return {"bad": bad, "second": compliant("second")}
+
+
+EXPECTED_VIOLATIONS = {
+    "cluster-required-metadata": "`metadata` lacks 'owner'",
+    "cluster-name-pattern": "cluster_name 'Products Catalog' does not follow the naming rule",
+    "cluster-allowed-algorithms": "Clustering algorithm 'hdbscan' is not allowed here",
+    "cluster-max-sample-size": "vector_config.sample_size 5000 is above the budget of 1000",
+    "llm-labeling-allowed-models": "LLM labeling is enabled with no model",
+    "max-clusters-per-stack": "The stack declares 2 clusters, more than the 1 allowed",
+}
+
+
+@pytest.fixture
+def policy_preview(tmp_path: Path) -> Callable[..., tuple[int, str]]:
+    if not (REPO / "policy" / "venv" / "bin" / "python").exists():
+        pytest.fail("policy/venv is missing: `make policy` creates it from requirements.txt")
+
+    def preview(stack: Stack, *args: str, config: dict[str, Any] | None = None) -> tuple[int, str]:
+        config_file = tmp_path / "policy-config.json"
+        config_file.write_text(json.dumps(POLICY_CONFIG if config is None else config))
+        result = stack.project.run(
+            "preview",
+            "--policy-pack",
+            str(LAUNCHER),
+            "--policy-pack-config",
+            str(config_file),
+            *args,
+            check=False,
+        )
+        return result.returncode, result.stdout
+
+    return preview
+
+
+def assert_nothing_changed(stack: Stack) -> None:
+    assert [r for r in stack.api_requests() if r["method"] in MUTATING] == []
+    assert stack.server_clusters() == []
+
+
+def test_violating_program_fails_with_every_violated_policy(
+    stack: Stack, policy_preview: Callable[..., tuple[int, str]]
+) -> None:
+    stack.declare(**violating())
+
+    code, output = policy_preview(stack)
+
+    assert code != 0, output
+    for policy, message in EXPECTED_VIOLATIONS.items():
+        assert policy in output, f"{policy} missing from:\n{output}"
+        assert message in output, f"{message!r} missing from:\n{output}"
+    assert "mandatory" in output
+    # Compliant parts are not reported, and the stack-aware policies pass outside prod.
+    assert "cluster-requires-description" not in output
+    assert "no-source-enrichment-in-protected-stacks" not in output
+    assert_nothing_changed(stack)
+
+
+def test_compliant_program_passes(
+    stack: Stack, policy_preview: Callable[..., tuple[int, str]]
+) -> None:
+    stack.declare(products=compliant("products"))
+
+    code, output = policy_preview(stack)
+
+    assert code == 0, output
+    assert "mixpeek-guardrails" in output  # the pack ran
+    for policy in EXPECTED_VIOLATIONS:
+        assert policy not in output
+    assert_nothing_changed(stack)
+
+
+def test_advisory_violation_is_reported_without_failing(
+    stack: Stack, policy_preview: Callable[..., tuple[int, str]]
+) -> None:
+    spec = compliant("products")
+    del spec["description"]
+    stack.declare(products=spec)
+
+    code, output = policy_preview(stack)
+
+    assert code == 0, output
+    assert "cluster-requires-description" in output
+    assert "Set `description`" in output
+    assert "advisory" in output
+    assert_nothing_changed(stack)
+
+
+def test_config_can_make_every_policy_mandatory(
+    stack: Stack, policy_preview: Callable[..., tuple[int, str]]
+) -> None:
+    spec = compliant("products")
+    del spec["description"]
+    stack.declare(products=spec)
+
+    code, output = policy_preview(stack, config={"all": "mandatory"})
+
+    assert code != 0, output
+    assert "cluster-requires-description" in output and "mandatory" in output
+
+
+def test_stack_policies_see_the_stack_the_cli_names(
+    stack: Stack, policy_preview: Callable[..., tuple[int, str]]
+) -> None:
+    """`--stack prod` while PULUMI_STACK=test is inherited: the pack must see prod."""
+    project = stack.project
+    assert project.env["PULUMI_STACK"] == "test"
+    project.run("stack", "init", "prod")
+    enriching = compliant(
+        "by-brand",
+        vector_config=None,
+        cluster_type="attribute",
+        attribute_config={"attributes": ["brand"]},
+        enrich_source_collection=True,
+        llm_labeling=None,
+    )
+    stack.declare(byBrand={k: v for k, v in enriching.items() if v is not None})
+
+    code, output = policy_preview(stack, "--stack", "prod", config={})
+
+    assert code != 0, output
+    assert "no-source-enrichment-in-protected-stacks" in output
+    assert "not allowed in stack 'prod'" in output
+    assert "protect-clusters-in-protected-stacks" in output
+    assert "protect=True" in output
+
+    # The same program in a stack that is not protected passes.
+    code, output = policy_preview(stack, "--stack", "test", config={})
+    assert code == 0, output
+    assert "no-source-enrichment-in-protected-stacks" not in output
+    assert_nothing_changed(stack)
+
+
+UNKNOWN_PROGRAM = """\
+import pulumi
+import pulumi_mixpeek as mixpeek
+
+base = dict(
+    collection_ids=["col_products"],
+    vector_config={"feature_uris": ["mixpeek://text_extractor@v1/embedding"],
+                   "clustering_method": "kmeans", "sample_size": 500},
+    metadata={"owner": "search"},
+    description="Products",
+)
+first = mixpeek.Cluster("first", cluster_name="first", **base)
+# Known only after `first` exists: unknown during preview.
+mixpeek.Cluster(
+    "second",
+    cluster_name=first.cluster_id.apply(lambda i: f"second-{i}"),
+    llm_labeling=first.cluster_id.apply(lambda i: {"enabled": True, "model_name": None}),
+    collection_ids=first.output_collection_ids.apply(lambda ids: ids or ["col_products"]),
+    vector_config=base["vector_config"],
+    metadata={"owner": first.cluster_id},
+    description=first.cluster_id.apply(lambda i: f"copy of {i}"),
+)
+"""
+
+
+def test_unknown_values_during_preview_are_not_violations(
+    stack: Stack, policy_preview: Callable[..., tuple[int, str]]
+) -> None:
+    (stack.project.root / "__main__.py").write_text(UNKNOWN_PROGRAM)
+
+    code, output = policy_preview(stack, config={"all": "mandatory"})
+
+    assert code == 0, output
+    assert "mixpeek-guardrails" in output
+    assert "can't run policy" not in output
+    assert "Traceback" not in output
+    assert_nothing_changed(stack)

@@ -1,0 +1,403 @@
+"""Every policy of the pack (policy/mixpeek_policy), called as pulumi-policy calls it.
+
+Props are wrapped in ``unknown_checking_proxy`` exactly as the analyzer wraps the engine's
+inputs, so reading an unknown value raises as it would during a real preview. Each policy is
+checked compliant, violating, with unknown values, and with each of its config options.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from typing import Any
+
+import pytest
+from mixpeek_policy import POLICIES, current_stack, export_stack_from_configure
+from pulumi.runtime.proto import analyzer_pb2
+from pulumi_mixpeek.resources.cluster import CLUSTER_TYPE
+from pulumi_policy import (
+    EnforcementLevel,
+    Policy,
+    PolicyCustomTimeouts,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    StackValidationArgs,
+)
+from pulumi_policy.policy import _NotApplicableError, _PolicyAnalyzerServicer
+from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, UNKNOWN_STRING_VALUE, unknown_checking_proxy
+
+pytestmark = pytest.mark.unit
+
+UNKNOWN = UNKNOWN_STRING_VALUE
+
+#: A compliant cluster in the provider's canonical input form (what check returns).
+CLUSTER: dict[str, Any] = {
+    "collection_ids": ["col_products"],
+    "cluster_type": "vector",
+    "vector_config": {
+        "feature_uris": ["mixpeek://text_extractor@v1/embedding"],
+        "clustering_method": "hdbscan",
+        "sample_size": 5000,
+    },
+    "llm_labeling": {"enabled": True, "model_name": "gpt-4o-mini-2024-07-18"},
+    "cluster_name": "products",
+    "description": "Products grouped by text embedding",
+    "metadata": {"owner": "search", "team": "search"},
+}
+ATTRIBUTE_CLUSTER: dict[str, Any] = {
+    "collection_ids": ["col_products"],
+    "cluster_type": "attribute",
+    "attribute_config": {"attributes": ["brand"]},
+    "cluster_name": "by-brand",
+    "description": "Products by brand",
+    "metadata": {"owner": "search"},
+}
+
+
+def policy(name: str) -> Policy:
+    (found,) = [p for p in POLICIES if p.name == name]
+    return found
+
+
+def options(*, protect: bool = False) -> PolicyResourceOptions:
+    return PolicyResourceOptions(protect, [], None, [], PolicyCustomTimeouts(0, 0, 0), [])
+
+
+def cluster(**changes: Any) -> dict[str, Any]:
+    props = copy.deepcopy(CLUSTER)
+    for key, value in changes.items():
+        if value is None:
+            props.pop(key, None)
+        else:
+            props[key] = value
+    return props
+
+
+def check(
+    name: str,
+    props: dict[str, Any],
+    config: dict[str, Any] | None = None,
+    *,
+    resource_type: str = CLUSTER_TYPE,
+) -> list[str]:
+    """The messages policy ``name`` reports for one resource with these inputs."""
+    reported: list[str] = []
+    args = ResourceValidationArgs(
+        resource_type,
+        unknown_checking_proxy(props),
+        f"urn:pulumi:test::project::{resource_type}::res",
+        "res",
+        options(),
+        None,
+        config,
+    )
+    policy(name).validate(args, lambda message, urn=None: reported.append(message))
+    return reported
+
+
+def check_stack(
+    name: str, resources: list[tuple[str, bool]], config: dict[str, Any] | None = None
+) -> list[tuple[str, str | None]]:
+    """(message, urn) reported by stack policy ``name``; resources are (type, protect)."""
+    reported: list[tuple[str, str | None]] = []
+    args = StackValidationArgs(
+        [
+            PolicyResource(
+                resource_type,
+                unknown_checking_proxy({"cluster_name": f"c{i}"}),
+                f"urn:pulumi:test::project::{resource_type}::c{i}",
+                f"c{i}",
+                options(protect=protect),
+                None,
+                None,
+                [],
+                {},
+            )
+            for i, (resource_type, protect) in enumerate(resources)
+        ],
+        config,
+    )
+    policy(name).validate(args, lambda message, urn=None: reported.append((message, urn)))
+    return reported
+
+
+@pytest.fixture
+def stack(monkeypatch: pytest.MonkeyPatch) -> Any:
+    def set_stack(name: str | None) -> None:
+        if name is None:
+            monkeypatch.delenv("PULUMI_STACK", raising=False)
+        else:
+            monkeypatch.setenv("PULUMI_STACK", name)
+
+    return set_stack
+
+
+def test_the_pack_has_the_issue_s_policies_with_their_levels() -> None:
+    levels = {p.name: p.enforcement_level for p in POLICIES}
+    assert levels == {
+        "cluster-requires-description": EnforcementLevel.ADVISORY,
+        "cluster-required-metadata": EnforcementLevel.MANDATORY,
+        "cluster-name-pattern": EnforcementLevel.MANDATORY,
+        "cluster-allowed-algorithms": EnforcementLevel.MANDATORY,
+        "cluster-max-sample-size": EnforcementLevel.MANDATORY,
+        "llm-labeling-allowed-models": EnforcementLevel.MANDATORY,
+        "no-source-enrichment-in-protected-stacks": EnforcementLevel.MANDATORY,
+        "max-clusters-per-stack": EnforcementLevel.MANDATORY,
+        "protect-clusters-in-protected-stacks": EnforcementLevel.MANDATORY,
+    }
+    assert CLUSTER_TYPE == "pulumi-python:dynamic/mixpeek:Cluster"
+
+
+@pytest.mark.parametrize("name", [p.name for p in POLICIES])
+def test_other_resource_types_are_left_alone(name: str, stack: Any) -> None:
+    stack("prod")
+    if name in {"max-clusters-per-stack", "protect-clusters-in-protected-stacks"}:
+        other = "pulumi-python:dynamic/mixpeek:ClusterExecution"
+        assert check_stack(name, [(other, False)] * 30) == []
+    else:
+        bad = cluster(description=None, metadata=None, cluster_name="Bad Name")
+        assert check(name, bad, resource_type="aws:s3/bucket:Bucket") == []
+
+
+# -- cluster-requires-description -------------------------------------------------------
+def test_description_compliant_violating_unknown() -> None:
+    assert check("cluster-requires-description", cluster()) == []
+    (message,) = check("cluster-requires-description", cluster(description=None))
+    assert "Set `description`" in message
+    assert check("cluster-requires-description", cluster(description="   ")) == [message]
+    assert check("cluster-requires-description", cluster(description=UNKNOWN)) == []
+
+
+# -- cluster-required-metadata ----------------------------------------------------------
+def test_metadata_requires_owner_by_default() -> None:
+    name = "cluster-required-metadata"
+    assert check(name, cluster()) == []
+    (message,) = check(name, cluster(metadata=None))
+    assert "'owner'" in message and "metadata" in message
+    assert check(name, cluster(metadata={"team": "search"})) == [message]
+    assert check(name, cluster(metadata={"owner": " "})) == [message]
+
+
+def test_metadata_unknown_values() -> None:
+    name = "cluster-required-metadata"
+    assert check(name, cluster(metadata=UNKNOWN)) == []
+    assert check(name, cluster(metadata={"owner": UNKNOWN})) == []
+    # An unknown in one key does not hide another key's absence.
+    (message,) = check(name, cluster(metadata={"team": UNKNOWN}))
+    assert "'owner'" in message
+
+
+def test_metadata_keys_config() -> None:
+    name = "cluster-required-metadata"
+    config = {"keys": ["owner", "cost-center"]}
+    (message,) = check(name, cluster(), config)
+    assert "'cost-center'" in message and "'owner'" not in message
+    assert check(name, cluster(metadata={"owner": "a", "cost-center": "42"}), config) == []
+    assert check(name, cluster(metadata=None), {"keys": []}) == []
+
+
+# -- cluster-name-pattern ---------------------------------------------------------------
+@pytest.mark.parametrize("good", ["products", "products-v2", "a_b", "pulumi-0123456789ab"])
+def test_name_pattern_default_accepts(good: str) -> None:
+    assert check("cluster-name-pattern", cluster(cluster_name=good)) == []
+
+
+@pytest.mark.parametrize("bad", ["Products", "my products", "products.v2", "1products", "-x"])
+def test_name_pattern_default_rejects(bad: str) -> None:
+    (message,) = check("cluster-name-pattern", cluster(cluster_name=bad))
+    assert repr(bad) in message and "lowercase letters, digits, '-' and '_'" in message
+
+
+def test_name_pattern_unknown_and_config() -> None:
+    name = "cluster-name-pattern"
+    assert check(name, cluster(cluster_name=UNKNOWN)) == []
+    config = {"pattern": r"search-[a-z]+"}
+    assert check(name, cluster(cluster_name="search-products"), config) == []
+    (message,) = check(name, cluster(cluster_name="products"), config)
+    assert "search-[a-z]+" in message
+    (broken,) = check(name, cluster(), {"pattern": "("})
+    assert "not a valid regular expression" in broken
+
+
+# -- cluster-allowed-algorithms ---------------------------------------------------------
+def test_algorithms_default_allows_every_api_algorithm() -> None:
+    name = "cluster-allowed-algorithms"
+    for method in ("kmeans", "hdbscan", "spectral", "optics"):
+        vector = {**CLUSTER["vector_config"], "clustering_method": method}
+        assert check(name, cluster(vector_config=vector)) == []
+    assert check(name, ATTRIBUTE_CLUSTER) == []
+
+
+def test_algorithms_allowed_config() -> None:
+    name = "cluster-allowed-algorithms"
+    config = {"allowed": ["kmeans"]}
+    (message,) = check(name, cluster(), config)
+    assert "'hdbscan'" in message and "kmeans" in message
+    (attribute,) = check(name, ATTRIBUTE_CLUSTER, config)
+    assert "'attribute_based'" in attribute
+    kmeans = {**CLUSTER["vector_config"], "clustering_method": "kmeans"}
+    assert check(name, cluster(vector_config=kmeans), config) == []
+
+
+def test_algorithms_unknown() -> None:
+    name = "cluster-allowed-algorithms"
+    config = {"allowed": ["kmeans"]}
+    unknown_method = {**CLUSTER["vector_config"], "clustering_method": UNKNOWN}
+    assert check(name, cluster(vector_config=unknown_method), config) == []
+    assert check(name, cluster(vector_config=UNKNOWN), config) == []
+
+
+# -- cluster-max-sample-size -------------------------------------------------------------
+def with_vector(**changes: Any) -> dict[str, Any]:
+    return cluster(vector_config={**CLUSTER["vector_config"], **changes})
+
+
+def test_sample_size_default_budget() -> None:
+    name = "cluster-max-sample-size"
+    assert check(name, cluster()) == []
+    assert check(name, with_vector(sample_size=100000.0)) == []  # the engine sends floats
+    (message,) = check(name, with_vector(sample_size=250000.0))
+    assert "250000" in message and "100000" in message
+    (learning,) = check(name, with_vector(weight_learning_config={"sample_size": 200000}))
+    assert "weight_learning_config.sample_size 200000" in learning
+    assert check(name, ATTRIBUTE_CLUSTER) == []
+
+
+def test_sample_size_unknown() -> None:
+    name = "cluster-max-sample-size"
+    assert check(name, with_vector(sample_size=UNKNOWN)) == []
+    assert check(name, with_vector(sample_size=UNKNOWN), {"requireSampleSize": True}) == []
+    assert check(name, cluster(vector_config=UNKNOWN)) == []
+
+
+def test_sample_size_config() -> None:
+    name = "cluster-max-sample-size"
+    (message,) = check(name, cluster(), {"maximum": 1000})
+    assert "5000" in message and "1000" in message
+    without = cluster(
+        vector_config={k: v for k, v in CLUSTER["vector_config"].items() if k != "sample_size"}
+    )
+    assert check(name, without) == []
+    (required,) = check(name, without, {"requireSampleSize": True})
+    assert "sample_size is not set" in required
+    assert check(name, cluster(), {"requireSampleSize": True}) == []
+
+
+# -- llm-labeling-allowed-models ---------------------------------------------------------
+def test_llm_models_default() -> None:
+    name = "llm-labeling-allowed-models"
+    assert check(name, cluster()) == []
+    assert check(name, cluster(llm_labeling=None)) == []
+    (message,) = check(name, cluster(llm_labeling={"enabled": True}))
+    assert "no model" in message and "llm_labeling.model_name" in message
+    # Switched off: no model needed.
+    assert check(name, cluster(llm_labeling={"model_name": "gpt-4o-2024-08-06"})) == []
+
+
+def test_llm_models_config_and_unknown() -> None:
+    name = "llm-labeling-allowed-models"
+    config = {"allowedModels": ["gemini-2.0-flash"]}
+    (message,) = check(name, cluster(), config)
+    assert "'gpt-4o-mini-2024-07-18'" in message and "gemini-2.0-flash" in message
+    gemini = {"enabled": True, "model_name": "gemini-2.0-flash"}
+    assert check(name, cluster(llm_labeling=gemini), config) == []
+    unknown_model = {"enabled": True, "model_name": UNKNOWN}
+    assert check(name, cluster(llm_labeling=unknown_model), config) == []
+    unknown_enabled = {"enabled": UNKNOWN_BOOLEAN_VALUE}
+    assert check(name, cluster(llm_labeling=unknown_enabled), config) == []
+
+
+# -- no-source-enrichment-in-protected-stacks --------------------------------------------
+def test_source_enrichment_in_protected_stacks(stack: Any) -> None:
+    name = "no-source-enrichment-in-protected-stacks"
+    enriched = {**ATTRIBUTE_CLUSTER, "enrich_source_collection": True}
+    legacy = with_vector(enrich_source=True)
+    for protected in ("prod", "production"):
+        stack(protected)
+        (message,) = check(name, enriched)
+        assert "enrich_source_collection" in message and repr(protected) in message
+        (message,) = check(name, legacy)
+        assert "vector_config.enrich_source" in message
+        assert check(name, ATTRIBUTE_CLUSTER) == []
+    stack("dev")
+    assert check(name, enriched) == []
+
+
+def test_source_enrichment_config_and_unknown(stack: Any) -> None:
+    name = "no-source-enrichment-in-protected-stacks"
+    enriched = {**ATTRIBUTE_CLUSTER, "enrich_source_collection": True}
+    config = {"protectedStacks": ["live"]}
+    stack("live")
+    assert len(check(name, enriched, config)) == 1
+    stack("prod")
+    assert check(name, enriched, config) == []
+    unknown = {**ATTRIBUTE_CLUSTER, "enrich_source_collection": UNKNOWN_BOOLEAN_VALUE}
+    assert check(name, unknown) == []
+
+
+def test_source_enrichment_without_a_stack_is_not_applicable(stack: Any) -> None:
+    stack(None)
+    enriched = {**ATTRIBUTE_CLUSTER, "enrich_source_collection": True}
+    with pytest.raises(_NotApplicableError):
+        check("no-source-enrichment-in-protected-stacks", enriched)
+
+
+# -- max-clusters-per-stack ---------------------------------------------------------------
+def test_max_clusters_per_stack() -> None:
+    name = "max-clusters-per-stack"
+    other = "pulumi-python:dynamic/mixpeek:ClusterExecution"
+    assert check_stack(name, [(CLUSTER_TYPE, False)] * 25) == []
+    ((message, urn),) = check_stack(name, [(CLUSTER_TYPE, False)] * 26)
+    assert "26 clusters" in message and "25" in message and urn is None
+    assert (
+        check_stack(name, [(CLUSTER_TYPE, False)] * 2 + [(other, False)] * 5, {"maximum": 2}) == []
+    )
+    ((message, _),) = check_stack(name, [(CLUSTER_TYPE, False)] * 3, {"maximum": 2})
+    assert "remove 1" in message
+
+
+# -- protect-clusters-in-protected-stacks --------------------------------------------------
+def test_protect_clusters_in_protected_stacks(stack: Any) -> None:
+    name = "protect-clusters-in-protected-stacks"
+    resources = [(CLUSTER_TYPE, True), (CLUSTER_TYPE, False)]
+    stack("prod")
+    ((message, urn),) = check_stack(name, resources)
+    assert urn is not None and urn.endswith("::c1")
+    assert "protect=True" in message
+    assert check_stack(name, [(CLUSTER_TYPE, True)]) == []
+    stack("dev")
+    assert check_stack(name, resources) == []
+    assert len(check_stack(name, resources, {"protectedStacks": ["dev"]})) == 1
+    stack(None)
+    with pytest.raises(_NotApplicableError):
+        check_stack(name, resources)
+
+
+# -- the stack name, when the CLI starts the pack itself -----------------------------------
+def test_configure_stack_exports_the_stack_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in ("PULUMI_STACK", "PULUMI_PROJECT", "PULUMI_ORGANIZATION", "PULUMI_DRY_RUN"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("PULUMI_STACK", "dev")  # inherited from the shell; --stack prod wins
+    export_stack_from_configure()
+    export_stack_from_configure()  # idempotent
+    servicer = _PolicyAnalyzerServicer(
+        "pack",
+        "0.0.1",
+        POLICIES,
+        EnforcementLevel.ADVISORY,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
+    request = analyzer_pb2.AnalyzerStackConfigureRequest(
+        stack="prod", project="clusters", organization="acme", dry_run=True, tags={"a": "b"}
+    )
+    servicer.ConfigureStack(request, None)
+    assert current_stack() == "prod"
+    assert os.environ["PULUMI_PROJECT"] == "clusters"
+    assert os.environ["PULUMI_DRY_RUN"] == "true"
