@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import uuid
 from typing import Any
 
-from tests.support.emulator import Emulator
-from tests.support.pulumi import PulumiProject
+import pytest
 
-__all__ = ["API_KEY", "CLUSTER_TYPE", "PROGRAM", "Stack", "server_clusters"]
+from tests.support.emulator import Emulator
+from tests.support.pulumi import REPO, PulumiProject
+
+__all__ = [
+    "API_KEY",
+    "CLUSTER_TYPE",
+    "POLICY_LAUNCHER",
+    "PROGRAM",
+    "Stack",
+    "server_clusters",
+]
 
 API_KEY = "sk_test_engine_" + uuid.uuid4().hex
 CLUSTER_TYPE = "pulumi-python:dynamic/mixpeek:Cluster"
+#: The policy pack's launcher: what `--policy-pack` names where there is no language host.
+POLICY_LAUNCHER = REPO / "policy" / "run-pack"
 
 #: The engine-test program: one Cluster per entry of spec.json, so a test changes the
 #: declaration by rewriting that file ("resource_options" holds pulumi.ResourceOptions
@@ -72,3 +84,25 @@ class Stack:
     def api_requests(self) -> list[dict[str, Any]]:
         """Requests the server received on this test's namespace."""
         return [r for r in self.emulator.requests() if r.get("namespace") == self.namespace]
+
+    def preview_with_policies(
+        self,
+        config: dict[str, Any],
+        *args: str,
+        env: dict[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        """`pulumi preview --policy-pack policy/run-pack --policy-pack-config <config>`."""
+        if not (REPO / "policy" / "venv" / "bin" / "python").exists():
+            pytest.fail("policy/venv is missing: `make policy` creates it from requirements.txt")
+        config_file = self.project.root / "policy-config.json"
+        config_file.write_text(json.dumps(config))
+        return self.project.run(
+            "preview",
+            "--policy-pack",
+            str(POLICY_LAUNCHER),
+            "--policy-pack-config",
+            str(config_file),
+            *args,
+            check=False,
+            env=env,
+        )

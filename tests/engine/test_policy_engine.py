@@ -8,19 +8,14 @@ that the preview made no API call that changes anything.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.engine.helpers import Stack
-from tests.support.pulumi import REPO
 
 pytestmark = pytest.mark.engine
 
-LAUNCHER = REPO / "policy" / "run-pack"
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 
 #: Messages (or parts of them) each policy reports for the clusters below.
@@ -76,26 +71,11 @@ EXPECTED_VIOLATIONS = {
 }
 
 
-@pytest.fixture
-def policy_preview(tmp_path: Path) -> Callable[..., tuple[int, str]]:
-    if not (REPO / "policy" / "venv" / "bin" / "python").exists():
-        pytest.fail("policy/venv is missing: `make policy` creates it from requirements.txt")
-
-    def preview(stack: Stack, *args: str, config: dict[str, Any] | None = None) -> tuple[int, str]:
-        config_file = tmp_path / "policy-config.json"
-        config_file.write_text(json.dumps(POLICY_CONFIG if config is None else config))
-        result = stack.project.run(
-            "preview",
-            "--policy-pack",
-            str(LAUNCHER),
-            "--policy-pack-config",
-            str(config_file),
-            *args,
-            check=False,
-        )
-        return result.returncode, result.stdout
-
-    return preview
+def policy_preview(
+    stack: Stack, *args: str, config: dict[str, Any] | None = None
+) -> tuple[int, str]:
+    result = stack.preview_with_policies(POLICY_CONFIG if config is None else config, *args)
+    return result.returncode, result.stdout
 
 
 def assert_nothing_changed(stack: Stack) -> None:
@@ -103,9 +83,7 @@ def assert_nothing_changed(stack: Stack) -> None:
     assert stack.server_clusters() == []
 
 
-def test_violating_program_fails_with_every_violated_policy(
-    stack: Stack, policy_preview: Callable[..., tuple[int, str]]
-) -> None:
+def test_violating_program_fails_with_every_violated_policy(stack: Stack) -> None:
     stack.declare(**violating())
 
     code, output = policy_preview(stack)
@@ -121,9 +99,7 @@ def test_violating_program_fails_with_every_violated_policy(
     assert_nothing_changed(stack)
 
 
-def test_compliant_program_passes(
-    stack: Stack, policy_preview: Callable[..., tuple[int, str]]
-) -> None:
+def test_compliant_program_passes(stack: Stack) -> None:
     stack.declare(products=compliant("products"))
 
     code, output = policy_preview(stack)
@@ -135,9 +111,7 @@ def test_compliant_program_passes(
     assert_nothing_changed(stack)
 
 
-def test_advisory_violation_is_reported_without_failing(
-    stack: Stack, policy_preview: Callable[..., tuple[int, str]]
-) -> None:
+def test_advisory_violation_is_reported_without_failing(stack: Stack) -> None:
     spec = compliant("products")
     del spec["description"]
     stack.declare(products=spec)
@@ -151,9 +125,7 @@ def test_advisory_violation_is_reported_without_failing(
     assert_nothing_changed(stack)
 
 
-def test_config_can_make_every_policy_mandatory(
-    stack: Stack, policy_preview: Callable[..., tuple[int, str]]
-) -> None:
+def test_config_can_make_every_policy_mandatory(stack: Stack) -> None:
     spec = compliant("products")
     del spec["description"]
     stack.declare(products=spec)
@@ -164,9 +136,7 @@ def test_config_can_make_every_policy_mandatory(
     assert "cluster-requires-description" in output and "mandatory" in output
 
 
-def test_stack_policies_see_the_stack_the_cli_names(
-    stack: Stack, policy_preview: Callable[..., tuple[int, str]]
-) -> None:
+def test_stack_policies_see_the_stack_the_cli_names(stack: Stack) -> None:
     """`--stack prod` while PULUMI_STACK=test is inherited: the pack must see prod."""
     project = stack.project
     assert project.env["PULUMI_STACK"] == "test"
@@ -221,9 +191,7 @@ mixpeek.Cluster(
 """
 
 
-def test_unknown_values_during_preview_are_not_violations(
-    stack: Stack, policy_preview: Callable[..., tuple[int, str]]
-) -> None:
+def test_unknown_values_during_preview_are_not_violations(stack: Stack) -> None:
     (stack.project.root / "__main__.py").write_text(UNKNOWN_PROGRAM)
 
     code, output = policy_preview(stack, config={"all": "mandatory"})

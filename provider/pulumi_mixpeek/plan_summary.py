@@ -1,0 +1,397 @@
+"""``mixpeek-plan-summary``: a pull-request comment from ``pulumi preview --json``.
+
+    PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true \\
+        pulumi preview --json --policy-pack policy > preview.json
+    mixpeek-plan-summary preview.json --fail-on-delete > comment.md
+
+Prints Markdown: a one-line verdict first, the change counts, a table of every Mixpeek
+resource that would be replaced or deleted (with the properties forcing a replacement), the
+Mixpeek resources created or updated, and the policy violations with their enforcement
+level. A replacement discards the cluster's runs and output collections, so it is never
+hidden in a long preview.
+
+Input. ``pulumi preview --json`` prints one of two forms, and both are read (files, or
+standard input):
+- by default a digest (``steps``, ``changeSummary``, ``diagnostics``), which carries no
+  policy results: the CLI leaves policy events out of it (pkg/backend/display/json.go);
+- with PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true, the engine events, one JSON object per
+  line: the steps, the counts, the outcome and the policy violations. Use this form in
+  pipelines. The event log of ``--event-log FILE`` (a debug command) has the same format.
+Only names, property names and policy messages are printed, never input values (they may
+hold data the program did not mark secret).
+
+Exit status: 0; 1 when ``--fail-on-replace`` or ``--fail-on-delete`` trips (the verdict says
+what would be replaced or deleted); 2 when an input cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from ._constants import TYPE_TOKEN_PREFIX
+
+__all__ = ["InputError", "Plan", "Step", "Violation", "main", "parse", "render", "verdict"]
+
+#: Engine step ops as a reviewer reads them; an op not listed here changes nothing.
+_CHANGE_OPS = {
+    "create": "create",
+    "update": "update",
+    "replace": "replace",
+    "create-replacement": "replace",
+    "delete-replaced": "replace",
+    "delete": "delete",
+    "discard": "delete",
+    "import": "import",
+}
+_COUNT_WORDS = {
+    "create": "to create",
+    "update": "to update in place",
+    "replace": "to replace",
+    "delete": "to delete",
+    "import": "to import",
+    "same": "unchanged",
+}
+#: Policy events call the advisory level "warning" (apitype.PolicyEvent).
+_LEVELS = {"warning": "advisory", "none": "disabled"}
+
+
+class InputError(Exception):
+    """An input that is not ``pulumi preview --json`` output."""
+
+
+@dataclass
+class Step:
+    op: str
+    urn: str
+    type: str
+    cluster_name: str | None = None
+    replace_reasons: list[str] = field(default_factory=list)
+    diff_reasons: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.urn.rsplit("::", 1)[-1]
+
+    @property
+    def kind(self) -> str:
+        return self.type.rsplit(":", 1)[-1]
+
+    @property
+    def is_mixpeek(self) -> bool:
+        return self.type.startswith(TYPE_TOKEN_PREFIX)
+
+
+@dataclass(frozen=True)
+class Violation:
+    policy: str
+    level: str
+    message: str
+    urn: str
+
+    @property
+    def resource(self) -> str:
+        return self.urn.rsplit("::", 1)[-1] if self.urn else "(stack)"
+
+    @property
+    def fix(self) -> str:
+        """The message without the policy's description (the pack sends "description\\nmsg")."""
+        lines = [line for line in self.message.splitlines() if line.strip()]
+        return " ".join(lines[1:] if len(lines) > 1 else lines)
+
+
+@dataclass
+class Plan:
+    steps: dict[str, Step] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    violations: list[Violation] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    #: Whether an input was an engine event stream (which carries the policy results).
+    saw_events: bool = False
+    #: Whether the preview failed (an error diagnostic, or the engine's own outcome).
+    failed: bool = False
+
+    def mixpeek(self, *ops: str) -> list[Step]:
+        return [s for s in self.steps.values() if s.is_mixpeek and s.op in ops]
+
+    @property
+    def mandatory(self) -> list[Violation]:
+        return [v for v in self.violations if v.level in {"mandatory", "remediate"}]
+
+
+# -- reading --------------------------------------------------------------------------------
+def _cluster_name(*states: Any) -> str | None:
+    for state in states:
+        if not isinstance(state, dict):
+            continue
+        for bag in (state.get("inputs"), state.get("outputs")):
+            if isinstance(bag, dict) and isinstance(bag.get("cluster_name"), str):
+                return str(bag["cluster_name"])
+    return None
+
+
+def _add_error(plan: Plan, message: Any) -> None:
+    """Record an error diagnostic; the engine's closing "preview failed" says nothing more."""
+    plan.failed = True
+    text = str(message or "").strip().removeprefix("error:").strip()
+    if text and text != "preview failed" and text not in plan.errors:
+        plan.errors.append(text)
+
+
+def _add_step(
+    plan: Plan, op: str, urn: str, type_: str, old: Any, new: Any, keys: Any, diffs: Any
+) -> None:
+    change = _CHANGE_OPS.get(op)
+    if change is None or not urn:
+        return
+    if not type_:
+        state = new if isinstance(new, dict) and new else old if isinstance(old, dict) else {}
+        type_ = str(state.get("type", ""))
+    step = plan.steps.setdefault(urn, Step(op=change, urn=urn, type=type_))
+    step.op = change
+    step.type = step.type or type_
+    step.cluster_name = _cluster_name(new, old) or step.cluster_name
+    step.replace_reasons += [str(k) for k in keys or [] if str(k) not in step.replace_reasons]
+    step.diff_reasons += [str(k) for k in diffs or [] if str(k) not in step.diff_reasons]
+
+
+def _read_digest(plan: Plan, digest: dict[str, Any]) -> None:
+    for step in digest.get("steps") or []:
+        _add_step(
+            plan,
+            str(step.get("op", "")),
+            str(step.get("urn", "")),
+            "",
+            step.get("oldState"),
+            step.get("newState"),
+            step.get("replaceReasons"),
+            step.get("diffReasons"),
+        )
+    plan.counts = {str(k): int(v) for k, v in (digest.get("changeSummary") or {}).items()}
+    for diagnostic in digest.get("diagnostics") or []:
+        if diagnostic.get("severity") == "error":
+            _add_error(plan, diagnostic.get("message"))
+
+
+def _read_event(plan: Plan, event: dict[str, Any]) -> None:
+    if "resourcePreEvent" in event:
+        meta = event["resourcePreEvent"].get("metadata") or {}
+        _add_step(
+            plan,
+            str(meta.get("op", "")),
+            str(meta.get("urn", "")),
+            str(meta.get("type", "")),
+            meta.get("old"),
+            meta.get("new"),
+            meta.get("keys"),
+            meta.get("diffs"),
+        )
+    elif "policyEvent" in event:
+        policy = event["policyEvent"]
+        level = str(policy.get("enforcementLevel", ""))
+        violation = Violation(
+            policy=str(policy.get("policyName", "")),
+            level=_LEVELS.get(level, level),
+            message=str(policy.get("message", "")).strip(),
+            urn=str(policy.get("resourceUrn", "")),
+        )
+        if violation not in plan.violations:
+            plan.violations.append(violation)
+    elif "summaryEvent" in event:
+        summary = event["summaryEvent"]
+        changes = summary.get("resourceChanges") or {}
+        plan.counts = plan.counts or {str(k): int(v) for k, v in changes.items()}
+        plan.failed = plan.failed or summary.get("result") == "failed"
+    elif "diagnosticEvent" in event:
+        diagnostic = event["diagnosticEvent"]
+        if diagnostic.get("severity") == "error" and not diagnostic.get("ephemeral"):
+            _add_error(plan, diagnostic.get("message"))
+
+
+def _documents(source: str, text: str) -> list[Any]:
+    stripped = text.strip()
+    if not stripped:
+        raise InputError(f"{source} is empty: give it the output of `pulumi preview --json`.")
+    try:
+        return [json.loads(stripped)]
+    except json.JSONDecodeError:
+        pass
+    documents = []
+    for number, line in enumerate(stripped.splitlines(), 1):
+        if line.strip():
+            try:
+                documents.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise InputError(
+                    f"{source} line {number} is not JSON ({exc.msg}): give it the output of "
+                    "`pulumi preview --json`."
+                ) from None
+    return documents
+
+
+def parse(texts: Iterable[tuple[str, str]]) -> Plan:
+    """A Plan from (source name, text) pairs: preview digests and/or engine event streams."""
+    plan = Plan()
+    for source, text in texts:
+        documents = _documents(source, text)
+        if not all(isinstance(d, dict) for d in documents):
+            raise InputError(f"{source} is not `pulumi preview --json` output.")
+        if len(documents) == 1 and {"steps", "changeSummary"} & documents[0].keys():
+            _read_digest(plan, documents[0])
+            continue
+        if not any("sequence" in d or "summaryEvent" in d for d in documents):
+            raise InputError(f"{source} is not `pulumi preview --json` output.")
+        plan.saw_events = True
+        for event in documents:
+            _read_event(plan, event)
+    return plan
+
+
+# -- rendering ------------------------------------------------------------------------------
+def _code(items: Sequence[str]) -> str:
+    return ", ".join(f"`{item}`" for item in items)
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.replace("|", "\\|").split())
+
+
+def _resource(step: Step) -> str:
+    named = (
+        f" (cluster `{step.cluster_name}`)"
+        if step.cluster_name and step.cluster_name != step.name
+        else ""
+    )
+    return f"{step.kind} `{step.name}`{named}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
+
+
+def verdict(plan: Plan) -> str:
+    """The first line: blocked, failed, destructive, safe or nothing to do."""
+    if plan.mandatory:
+        return (
+            f"❌ **Blocked by policy:** {_plural(len(plan.mandatory), 'mandatory violation')}; "
+            "this change cannot be applied as it is."
+        )
+    if plan.failed:
+        reason = _cell(plan.errors[0]) if plan.errors else "see the preview log"
+        return f"❌ **Preview failed:** {reason}"
+    replaced, deleted = plan.mixpeek("replace"), plan.mixpeek("delete")
+    if replaced or deleted:
+        what = " and ".join(
+            part
+            for part in (
+                f"replaces {len(replaced)}" if replaced else "",
+                f"deletes {len(deleted)}" if deleted else "",
+            )
+            if part
+        )
+        noun = "resource" if len(replaced) + len(deleted) == 1 else "resources"
+        return (
+            f"⚠️ **Destructive:** {what} Mixpeek {noun}; the runs and output collections of "
+            "a replaced or deleted cluster are discarded."
+        )
+    if not any(count for op, count in plan.counts.items() if op != "same") and not plan.steps:
+        return "✅ **No changes.**"
+    return "✅ **Safe:** no Mixpeek resource is replaced or deleted."
+
+
+def render(plan: Plan) -> str:
+    lines = [verdict(plan), ""]
+    counts = [
+        f"{plan.counts[op]} {words}" for op, words in _COUNT_WORDS.items() if plan.counts.get(op)
+    ]
+    lines += [f"**Changes:** {' · '.join(counts) or 'none'}", ""]
+
+    destructive = plan.mixpeek("replace", "delete")
+    if destructive:
+        lines += ["| action | resource | forced by |", "|---|---|---|"]
+        for step in destructive:
+            if step.op == "replace":
+                cause = _code(step.replace_reasons) or "a replacement the program asked for"
+            else:
+                cause = "removed from the program"
+            lines.append(f"| **{step.op}** | {_cell(_resource(step))} | {cause} |")
+        lines.append("")
+
+    others = plan.mixpeek("create", "update", "import")
+    if others:
+        lines.append("Other Mixpeek changes:")
+        for step in others:
+            changed = f": {_code(step.diff_reasons)}" if step.diff_reasons else ""
+            lines.append(f"- {step.op} {_resource(step)}{changed}")
+        lines.append("")
+
+    if plan.violations:
+        lines.append("**Policy violations:**")
+        for violation in plan.violations:
+            lines.append(
+                f"- **{violation.level}** `{violation.policy}` on `{violation.resource}`: "
+                f"{_cell(violation.fix)}"
+            )
+        lines.append("")
+    elif plan.saw_events:
+        lines += ["**Policy violations:** none.", ""]
+    else:
+        lines += [
+            "Policy results are not in this `pulumi preview --json` digest: run the preview "
+            "with PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true to include them.",
+            "",
+        ]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _read(path: str, stdin: TextIO) -> tuple[str, str]:
+    if path == "-":
+        return "standard input", stdin.read()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return path, handle.read()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}.") from None
+
+
+def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="mixpeek-plan-summary",
+        description="Markdown summary of `pulumi preview --json` for a pull-request comment.",
+    )
+    parser.add_argument(
+        "previews",
+        nargs="*",
+        default=["-"],
+        metavar="FILE",
+        help="`pulumi preview --json` output; - or nothing reads standard input",
+    )
+    parser.add_argument(
+        "--fail-on-replace",
+        action="store_true",
+        help="exit 1 when a Mixpeek resource would be replaced",
+    )
+    parser.add_argument(
+        "--fail-on-delete",
+        action="store_true",
+        help="exit 1 when a Mixpeek resource would be deleted",
+    )
+    args = parser.parse_args(argv)
+    try:
+        plan = parse([_read(path, stdin or sys.stdin) for path in args.previews])
+    except InputError as exc:
+        print(f"mixpeek-plan-summary: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write(render(plan))
+    tripped = (args.fail_on_replace and plan.mixpeek("replace")) or (
+        args.fail_on_delete and plan.mixpeek("delete")
+    )
+    return 1 if tripped else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
