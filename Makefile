@@ -9,13 +9,14 @@ STAMP := $(VENV)/.installed
 EXAMPLES := $(wildcard examples/*/Pulumi.yaml)
 EXAMPLE_VENVS := $(EXAMPLES:Pulumi.yaml=venv/.installed)
 
-.PHONY: help venv pulumi examples policy lint test demo bench emulator readme clean
+.PHONY: help venv pulumi examples policy lint test demo bench emulator schema clean
 
 help:
 	@echo "make demo    # run examples/quickstart end to end against a local Mixpeek server"
 	@echo "make test    # lint + the whole test suite (unit, emulator, integration, engine)"
 	@echo "make lint    # ruff + mypy"
 	@echo "make bench   # speed and size targets"
+	@echo "make schema  # regenerate schema.json, docs/reference.md and the README's tables"
 	@echo "make emulator  # run the local Mixpeek API server in the foreground"
 
 $(STAMP): pyproject.toml
@@ -46,7 +47,7 @@ policy/venv/.installed: policy/requirements.txt pyproject.toml
 policy: policy/venv/.installed
 
 lint: venv
-	$(VENV)/bin/ruff check provider emulator policy tests scripts/pulumi-run scripts/demo scripts/render-readme bench
+	$(VENV)/bin/ruff check provider emulator policy tests scripts/pulumi-run scripts/demo bench
 	$(VENV)/bin/mypy
 
 test: venv pulumi examples policy lint
@@ -59,9 +60,10 @@ demo: venv pulumi examples
 bench: venv
 	$(PY) bench/run.py
 
-# Regenerate the README's field table from the field declarations.
-readme: venv
-	$(PY) scripts/render-readme
+# Regenerate schema.json, docs/reference.md and the README's generated tables from the
+# declarations (tests/unit/test_schema.py fails when they are out of date).
+schema: venv
+	$(PY) -m pulumi_mixpeek.schema
 
 emulator: venv
 	$(VENV)/bin/mixpeek-emulator --port 8080 --api-key $${MIXPEEK_API_KEY:-sk_local_demo}

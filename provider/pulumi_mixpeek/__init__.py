@@ -17,6 +17,8 @@ cluster = mixpeek.Cluster(
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ._version import __version__
+
 if TYPE_CHECKING:
     from .errors import (
         AdoptionError,
@@ -77,6 +79,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "__version__",
     "APIConnectionError",
     "APIError",
     "APIStatusError",

@@ -25,9 +25,47 @@ from ._constants import (
 )
 from .errors import ConfigurationError, MissingCredentialsError
 
-__all__ = ["ProviderSettings", "validate_endpoint"]
+__all__ = ["CONFIG_VARIABLES", "ConfigVariable", "ProviderSettings", "validate_endpoint"]
 
 ConfigGetter = Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class ConfigVariable:
+    """One configuration variable, as the schema, the reference docs and the README show it."""
+
+    key: str
+    environment: str
+    description: str
+    secret: bool = False
+    default: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The name without the package prefix (``apiKey`` for ``mixpeek:apiKey``)."""
+        return self.key.partition(":")[2]
+
+
+CONFIG_VARIABLES: tuple[ConfigVariable, ...] = (
+    ConfigVariable(
+        CONFIG_API_KEY,
+        ENV_API_KEY,
+        "API key, sent as `Authorization: Bearer`; needed by up, refresh and destroy (not by "
+        "preview). Never written into a resource's state or outputs.",
+        secret=True,
+    ),
+    ConfigVariable(
+        CONFIG_NAMESPACE,
+        ENV_NAMESPACE,
+        "Namespace name or `ns_` id, sent as `X-Namespace`; needed by up, refresh and destroy.",
+    ),
+    ConfigVariable(
+        CONFIG_ENDPOINT,
+        ENV_ENDPOINT,
+        "API base URL; plain `http://` only for loopback hosts (a local server).",
+        default=DEFAULT_ENDPOINT,
+    ),
+)
 
 
 def _first(*values: Any) -> str | None:

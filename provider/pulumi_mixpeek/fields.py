@@ -1,7 +1,7 @@
-"""The Cluster's input fields with their mutability, read from the declaration model.
+"""Input fields with their mutability, read from the declaration models.
 
-Mutability is declared once, on ``models.declaration.ClusterDeclaration``'s fields; diff,
-the README field table and the schema generator all read it through ``cluster_fields``.
+Mutability is declared once, on each declaration model's fields (``models.declaration``);
+diff, the schema generator and the docs made from it all read it through ``declared_fields``.
 """
 
 from __future__ import annotations
@@ -9,14 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from pydantic import BaseModel
+
+from .models._base import INTERNAL_KEY
 from .models.declaration import MUTABILITY_KEY, ClusterDeclaration, Mutability
 
 __all__ = [
     "FieldSpec",
     "cluster_fields",
+    "declared_fields",
     "diffable_fields",
     "field_names",
-    "markdown_table",
+    "internal_fields",
     "replace_fields",
     "update_fields",
 ]
@@ -31,13 +35,13 @@ class FieldSpec:
 
 
 @cache
-def cluster_fields() -> tuple[FieldSpec, ...]:
-    """Every input field in declaration order, with mutability and description."""
+def declared_fields(model: type[BaseModel]) -> tuple[FieldSpec, ...]:
+    """Every input field of a declaration model in order, with mutability and description."""
     specs = []
-    for name, info in ClusterDeclaration.model_fields.items():
+    for name, info in model.model_fields.items():
         extra = info.json_schema_extra
         if not isinstance(extra, dict) or MUTABILITY_KEY not in extra:
-            raise TypeError(f"ClusterDeclaration.{name} declares no mutability")
+            raise TypeError(f"{model.__name__}.{name} declares no mutability")
         specs.append(
             FieldSpec(
                 name=name,
@@ -47,6 +51,21 @@ def cluster_fields() -> tuple[FieldSpec, ...]:
             )
         )
     return tuple(specs)
+
+
+@cache
+def internal_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """Fields of a wire model that the server fills in (marked ``models._base.INTERNAL``)."""
+    return tuple(
+        name
+        for name, info in model.model_fields.items()
+        if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get(INTERNAL_KEY)
+    )
+
+
+def cluster_fields() -> tuple[FieldSpec, ...]:
+    """The Cluster's input fields in declaration order."""
+    return declared_fields(ClusterDeclaration)
 
 
 def field_names() -> tuple[str, ...]:
@@ -64,21 +83,3 @@ def update_fields() -> frozenset[str]:
 def diffable_fields() -> tuple[str, ...]:
     """Fields whose change is a change of the resource (all but provider-only ones)."""
     return tuple(s.name for s in cluster_fields() if s.mutability is not Mutability.PROVIDER)
-
-
-_CHANGE_TEXT = {
-    Mutability.UPDATE: "in place (PATCH)",
-    Mutability.REPLACE: "replaces the cluster",
-    Mutability.PROVIDER: "never a change (read at create)",
-}
-
-
-def markdown_table() -> str:
-    """The README's field table: name, required, what a change does, description."""
-    lines = ["| field | required | on change | description |", "|---|---|---|---|"]
-    for spec in cluster_fields():
-        required = "yes" if spec.required else "no"
-        lines.append(
-            f"| `{spec.name}` | {required} | {_CHANGE_TEXT[spec.mutability]} | {spec.description} |"
-        )
-    return "\n".join(lines) + "\n"

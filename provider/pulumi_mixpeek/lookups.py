@@ -12,12 +12,30 @@ from dataclasses import replace
 from typing import Any
 
 import pulumi.runtime
+from pydantic import Field
 
 from .client import shared_client
 from .config import ProviderSettings
 from .models import ClusterMetadata, ListClustersRequest
+from .models._base import RequestModel, ResponseModel
 
-__all__ = ["get_cluster", "list_clusters"]
+__all__ = ["GetClusterArgs", "ListClustersResult", "get_cluster", "list_clusters"]
+
+
+class GetClusterArgs(RequestModel):
+    """The argument of ``get_cluster`` (the schema's ``getCluster`` function)."""
+
+    identifier: str = Field(
+        ..., min_length=1, description="Cluster id (`clust_...`) or name, in the namespace."
+    )
+
+
+class ListClustersResult(ResponseModel):
+    """What the schema's ``listClusters`` function returns (``list_clusters`` returns the list)."""
+
+    clusters: list[ClusterMetadata] = Field(
+        ..., description="Every matching cluster, newest first."
+    )
 
 
 def _settings(api_key: str | None, namespace: str | None, endpoint: str | None) -> ProviderSettings:

@@ -14,13 +14,11 @@ from pulumi.dynamic import CheckFailure
 from pydantic import ValidationError
 
 from ._unknowns import is_unknown
-from .fields import field_names
+from .fields import field_names, internal_fields
+from .models.config import VectorBasedConfig
 from .models.declaration import ClusterDeclaration
 
 __all__ = ["validate_inputs"]
-
-#: VectorBasedConfig fields the server derives from the URI; the provider does not expose them.
-_INTERNAL_VECTOR_FIELDS = ("feature_extractor_name", "version", "output_name")
 
 
 def _walk(raw: Any, loc: Sequence[int | str]) -> tuple[str, bool]:
@@ -137,7 +135,7 @@ def _rule_failures(raw: Mapping[str, Any]) -> list[CheckFailure]:
                     )
                 )
     if isinstance(vector, dict):
-        for name in _INTERNAL_VECTOR_FIELDS:
+        for name in internal_fields(VectorBasedConfig):
             if vector.get(name) is not None:
                 failures.append(
                     CheckFailure(

@@ -9,7 +9,6 @@ from typing import Any
 import pulumi
 import pulumi_mixpeek as mixpeek
 import pytest
-from pulumi_mixpeek import fields as mixpeek_fields
 from pulumi_mixpeek.models import ClusterMetadata
 from pulumi_mixpeek.models.config import (
     AttributeBasedConfig,
@@ -127,11 +126,3 @@ def test_field_listing_for_docs_and_schema() -> None:
     assert rows["metadata"].mutability is mixpeek.Mutability.UPDATE
     assert rows["filters"].mutability is mixpeek.Mutability.REPLACE
     assert rows["adopt"].mutability is mixpeek.Mutability.PROVIDER
-
-
-def test_markdown_table_lists_every_field_once() -> None:
-    table = mixpeek_fields.markdown_table()
-    for spec in mixpeek.cluster_fields():
-        assert table.count(f"| `{spec.name}` |") == 1
-    assert "| `cluster_name` | no | in place (PATCH) |" in table
-    assert "| `collection_ids` | yes | replaces the cluster |" in table

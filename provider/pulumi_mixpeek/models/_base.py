@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["RequestModel", "ResponseModel"]
+__all__ = ["INTERNAL", "INTERNAL_KEY", "RequestModel", "ResponseModel"]
+
+INTERNAL_KEY = "internal"
+
+#: ``json_schema_extra`` of a field the server fills in itself: the wire model carries it, but
+#: it is not offered to users (no argument, no schema property) and check refuses it.
+INTERNAL: dict[str, Any] = {INTERNAL_KEY: True}
 
 
 class RequestModel(BaseModel):

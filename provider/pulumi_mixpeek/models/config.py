@@ -10,7 +10,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import ConfigDict, Field, field_validator
 
-from ._base import RequestModel
+from ._base import INTERNAL, RequestModel
 
 __all__ = [
     "AttributeBasedConfig",
@@ -96,13 +96,19 @@ class VectorBasedConfig(RequestModel):
         description="Feature URIs (mixpeek://{extractor}@{version}/{output}) to cluster on.",
     )
     feature_extractor_name: str | None = Field(
-        None, description="Internal: parsed from the feature URI by the server."
+        None,
+        description="Internal: parsed from the feature URI by the server.",
+        json_schema_extra=INTERNAL,
     )
     version: str | None = Field(
-        None, description="Internal: parsed from the feature URI by the server."
+        None,
+        description="Internal: parsed from the feature URI by the server.",
+        json_schema_extra=INTERNAL,
     )
     output_name: str | None = Field(
-        None, description="Internal: parsed from the feature URI by the server."
+        None,
+        description="Internal: parsed from the feature URI by the server.",
+        json_schema_extra=INTERNAL,
     )
     clustering_method: ClusteringAlgorithm = Field(..., description="Clustering algorithm.")
     sample_size: int | None = Field(None, description="Number of documents to sample.")

@@ -31,7 +31,10 @@ OUTPUT_NAMES: tuple[str, ...] = tuple(ClusterMetadata.model_fields)
 
 
 class Cluster(pulumi.dynamic.Resource, module="mixpeek", name="Cluster"):
-    """A Mixpeek cluster (Clusters API, SDK 1.3.1)."""
+    """A Mixpeek cluster: groups the documents of collections by vector similarity or by
+    attributes (Clusters API, mixpeek SDK 1.3.1). Changing `cluster_name`, `description` or
+    `metadata` updates it in place; any other change replaces it (deleting first when the
+    replacement keeps the same `cluster_name`, since names are unique in a namespace)."""
 
     # -- inputs, echoed as outputs in canonical form ----------------------------------------
     collection_ids: pulumi.Output[list[str]]

@@ -1,0 +1,240 @@
+"""schema.json, docs/reference.md and the README's tables: generated, current, valid, and
+saying exactly what the provider does."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pulumi.dynamic
+import pulumi_mixpeek
+import pytest
+from pulumi.dynamic import DiffResult
+from pulumi_mixpeek import schema
+from pulumi_mixpeek.fields import declared_fields
+from pulumi_mixpeek.models.declaration import Mutability
+from pulumi_mixpeek.resources.cluster_provider import ClusterProvider
+
+from tests.unit.cluster_helpers import VECTOR, checked, created_state, outcome
+
+pytestmark = pytest.mark.unit
+
+REPO = Path(__file__).resolve().parents[2]
+#: Pulumi's package metaschema (pkg/codegen/schema/pulumi.json), as published with the CLI.
+METASCHEMA = Path(__file__).with_name("data") / "pulumi-package-metaschema.json"
+
+
+@pytest.fixture(scope="module")
+def committed() -> dict[str, Any]:
+    return json.loads((REPO / "schema.json").read_text())
+
+
+def metaschema_validator() -> jsonschema.protocols.Validator:
+    # The metaschema's semver patterns use ECMAScript named groups, (?<name>...); Python's re
+    # spells them (?P<name>...). Nothing else is changed.
+    meta = json.loads(METASCHEMA.read_text().replace("(?<", "(?P<"))
+    cls = jsonschema.validators.validator_for(meta)
+    cls.check_schema(meta)
+    return cls(meta)
+
+
+def test_generated_files_are_current() -> None:
+    stale = [str(path.relative_to(REPO)) for path in schema.check(REPO)]
+    assert stale == [], f"out of date: {stale}; run `make schema`"
+
+
+def test_check_reports_a_stale_file(tmp_path: Path) -> None:
+    assert schema.main(["--root", str(tmp_path)]) == 0
+    assert schema.check(tmp_path) == []
+    (tmp_path / "schema.json").write_text("{}\n")
+    assert schema.check(tmp_path) == [tmp_path / "schema.json"]
+    assert schema.main(["--root", str(tmp_path), "--check"]) == 1
+
+
+def test_schema_validates_against_pulumis_metaschema(committed: dict[str, Any]) -> None:
+    validator = metaschema_validator()
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(committed)]
+    assert errors == []
+    # ... and the validator does catch a broken property type.
+    broken = json.loads(json.dumps(committed))
+    broken["resources"]["mixpeek:index:Cluster"]["inputProperties"]["collection_ids"]["type"] = (
+        "list"
+    )
+    assert list(validator.iter_errors(broken))
+
+
+def test_every_resource_of_the_package_is_in_the_schema(committed: dict[str, Any]) -> None:
+    offered = {
+        name
+        for name in pulumi_mixpeek.__all__
+        if inspect.isclass(obj := getattr(pulumi_mixpeek, name))
+        and issubclass(obj, pulumi.dynamic.Resource)
+    }
+    assert {r.name for r in schema.RESOURCES} == offered
+    assert set(committed["resources"]) == {f"mixpeek:index:{name}" for name in offered}
+
+
+@pytest.mark.parametrize("resource", schema.RESOURCES, ids=lambda r: r.name)
+def test_resource_properties_are_the_python_resources(
+    resource: schema.ResourceSchema, committed: dict[str, Any]
+) -> None:
+    spec = committed["resources"][schema.token(resource.name)]
+    params = inspect.signature(resource.resource.__init__).parameters
+    arguments = [n for n in params if n not in ("self", "resource_name", "opts")]
+    assert list(spec["inputProperties"]) == arguments
+    required = [n for n in arguments if params[n].default is inspect.Parameter.empty]
+    assert spec.get("requiredInputs", []) == required
+    assert set(spec["properties"]) == set(resource.resource.__annotations__)
+    marked = {n for n, p in spec["inputProperties"].items() if p.get("replaceOnChanges")}
+    replace = {
+        f.name for f in declared_fields(resource.declaration) if f.mutability is Mutability.REPLACE
+    }
+    assert marked == replace
+    assert {n for n, p in spec["properties"].items() if p.get("replaceOnChanges")} == replace
+
+
+def _args_classes() -> list[type]:
+    return [
+        getattr(pulumi_mixpeek, name)
+        for name in pulumi_mixpeek.__all__
+        if name.endswith("Args") and dataclasses.is_dataclass(getattr(pulumi_mixpeek, name))
+    ]
+
+
+@pytest.mark.parametrize("args_class", _args_classes(), ids=lambda c: c.__name__)
+def test_object_types_are_the_python_args_classes(
+    args_class: type, committed: dict[str, Any]
+) -> None:
+    """Each typed args class has an object type of the same name (minus Args) with the same
+    properties and required ones, as Pulumi's Python generator would name it."""
+    spec = committed["types"][schema.token(args_class.__name__.removesuffix("Args"))]
+    fields = dataclasses.fields(args_class)  # type: ignore[arg-type]
+    assert set(spec["properties"]) == {f.name for f in fields}
+    required = {f.name for f in fields if f.default is dataclasses.MISSING}
+    assert set(spec.get("required", [])) == required
+
+
+def test_config_variables(committed: dict[str, Any]) -> None:
+    variables = committed["config"]["variables"]
+    assert variables["apiKey"]["secret"] is True
+    assert variables["apiKey"]["defaultInfo"] == {"environment": ["MIXPEEK_API_KEY"]}
+    assert variables["namespace"]["defaultInfo"] == {"environment": ["MIXPEEK_NAMESPACE"]}
+    assert variables["endpoint"]["default"] == "https://api.mixpeek.com"
+    assert committed["provider"]["inputProperties"] == variables
+
+
+def test_the_readme_shows_the_generated_tables() -> None:
+    readme = (REPO / "README.md").read_text()
+    for name, body in schema.readme_blocks().items():
+        block = re.search(
+            rf"<!-- schema:{re.escape(name)}:start -->\n(.*?)<!-- schema:{re.escape(name)}:end -->",
+            readme,
+            re.S,
+        )
+        assert block and block.group(1) == body, name
+
+
+# -- replaceOnChanges says what the diff does ------------------------------------------------
+#
+# One row per input property of each resource: a base declaration and a new one that changes
+# that property (and only what a valid declaration must change with it). The schema's
+# replaceOnChanges marks must be exactly the properties whose change the provider's diff
+# reports as a replacement; every other input's change is an update, except provider-only
+# inputs (read at create), whose change is no change at all.
+
+DiffFn = Callable[[dict[str, Any], dict[str, Any]], DiffResult]
+
+
+def _cluster_diff(old: dict[str, Any], new: dict[str, Any]) -> DiffResult:
+    return ClusterProvider().diff("clust_0001", created_state(old), checked(new))
+
+
+def _vector(**changes: Any) -> dict[str, Any]:
+    return {**VECTOR, **changes}
+
+
+_ATTRIBUTE = {k: v for k, v in VECTOR.items() if k != "vector_config"}
+
+CHANGES: dict[str, tuple[DiffFn, dict[str, Any], dict[str, dict[str, Any]]]] = {
+    "Cluster": (
+        _cluster_diff,
+        VECTOR,
+        {
+            "collection_ids": _vector(collection_ids=["col_b"]),
+            "cluster_type": {
+                **_ATTRIBUTE,
+                "cluster_type": "attribute",
+                "attribute_config": {"attributes": ["brand"]},
+            },
+            "vector_config": _vector(
+                vector_config={**VECTOR["vector_config"], "clustering_method": "hdbscan"}
+            ),
+            "attribute_config": {**_ATTRIBUTE, "attribute_config": {"attributes": ["brand"]}},
+            "filters": _vector(
+                filters={"AND": [{"field": "brand", "operator": "eq", "value": "acme"}]}
+            ),
+            "llm_labeling": _vector(
+                llm_labeling={"enabled": True, "model_name": "gemini-2.0-flash"}
+            ),
+            "enrich_source_collection": _vector(enrich_source_collection=True),
+            "source_enrichment_config": _vector(
+                enrich_source_collection=True,
+                source_enrichment_config={
+                    "field_mappings": [{"source_field": "cluster_id", "target_field": "cid"}]
+                },
+            ),
+            "cluster_name": _vector(cluster_name="products-renamed"),
+            "description": _vector(description="Products by embedding"),
+            "metadata": _vector(metadata={"team": "search"}),
+            "adopt": _vector(adopt=True),
+        },
+    ),
+}
+
+
+def _rows() -> list[tuple[str, str]]:
+    return [(name, prop) for name, (_, _, rows) in CHANGES.items() for prop in rows]
+
+
+def test_change_table_covers_every_input(committed: dict[str, Any]) -> None:
+    for resource in schema.RESOURCES:
+        inputs = committed["resources"][schema.token(resource.name)]["inputProperties"]
+        assert resource.name in CHANGES, f"add a row per input of {resource.name} to CHANGES"
+        assert set(CHANGES[resource.name][2]) == set(inputs)
+
+
+@pytest.mark.parametrize(("resource", "prop"), _rows())
+def test_replace_on_changes_is_what_diff_does(
+    resource: str, prop: str, committed: dict[str, Any]
+) -> None:
+    spec = committed["resources"][schema.token(resource)]["inputProperties"][prop]
+    diff, base, rows = CHANGES[resource]
+    result = diff(base, rows[prop])
+    (declaration,) = [r.declaration for r in schema.RESOURCES if r.name == resource]
+    provider_only = {
+        f.name for f in declared_fields(declaration) if f.mutability is Mutability.PROVIDER
+    }
+    if spec.get("replaceOnChanges"):
+        assert outcome(result) == "replace"
+        assert prop in result.replaces
+    elif prop in provider_only:
+        assert outcome(result) == "none"
+    else:
+        assert outcome(result) == "update"
+        assert not result.replaces
+
+
+def test_field_table_lists_every_input_once() -> None:
+    (cluster,) = [r for r in schema.RESOURCES if r.name == "Cluster"]
+    table = schema.field_table(cluster)
+    for spec in declared_fields(cluster.declaration):
+        assert table.count(f"| `{spec.name}` |") == 1
+    assert "| `cluster_name` | no | updates in place |" in table
+    assert "| `collection_ids` | yes | replaces the cluster |" in table
+    assert "| `adopt` | no | never a change (read at create) |" in table
