@@ -47,7 +47,7 @@ policy/venv/.installed: policy/requirements.txt pyproject.toml
 policy: policy/venv/.installed
 
 lint: venv
-	$(VENV)/bin/ruff check provider emulator policy tests scripts/pulumi-run scripts/demo bench
+	$(VENV)/bin/ruff check provider emulator policy tests scripts/pulumi-run scripts/recover-pending scripts/demo bench
 	$(VENV)/bin/mypy
 
 test: venv pulumi examples policy lint

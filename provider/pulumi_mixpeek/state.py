@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .fields import field_names
+from .fields import field_names, replace_fields
 from .models import ClusterMetadata, LLMLabelingInput, SourceEnrichmentConfig
 from .normalize import canonical_inputs, same_value
 
@@ -20,6 +20,7 @@ __all__ = [
     "NOT_READ_BACK",
     "VECTOR_NOT_READ_BACK",
     "build_outputs",
+    "immutable_differences",
     "live_inputs",
 ]
 
@@ -118,3 +119,18 @@ def build_outputs(meta: ClusterMetadata, inputs: Mapping[str, Any]) -> dict[str,
     outputs["cluster_name"] = meta.cluster_name
     outputs["cluster_id"] = meta.cluster_id
     return outputs
+
+
+def immutable_differences(
+    meta: ClusterMetadata, declared: Mapping[str, Any]
+) -> list[tuple[str, Any, Any]]:
+    """The fields that cannot change in place and differ between ``declared`` (canonical
+    inputs) and the cluster ``meta``, as (field, declared, existing), sorted by field. Empty
+    when the cluster is what the declaration would create: the test for taking over a cluster
+    found by name (``adopt=True``, recovering an interrupted run)."""
+    live = live_inputs(meta, declared)
+    return [
+        (name, declared.get(name), live.get(name))
+        for name in sorted(replace_fields())
+        if not same_value(live.get(name), declared.get(name))
+    ]

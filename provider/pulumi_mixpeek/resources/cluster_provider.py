@@ -34,13 +34,12 @@ from ..client import MixpeekClient, shared_client
 from ..config import ProviderSettings
 from ..diff import diff_cluster
 from ..errors import AdoptionError, APIResponseValidationError, MixpeekError, NotFoundError
-from ..fields import replace_fields
 from ..models import ClusterMetadata, CreateClusterRequest, PatchClusterRequest
 from ..normalize import canonical_inputs, same_value, strip_internal
-from ..state import build_outputs, live_inputs
+from ..state import build_outputs, immutable_differences, live_inputs
 from ..validation import validate_inputs
 
-__all__ = ["ClusterProvider", "generate_cluster_name"]
+__all__ = ["ClusterProvider", "adopt_existing", "generate_cluster_name"]
 
 
 def generate_cluster_name() -> str:
@@ -109,7 +108,7 @@ class ClusterProvider(ResourceProvider):
         if declared.get("adopt"):
             existing = client.find_cluster(str(declared["cluster_name"]))
             if existing is not None:
-                return self._adopt(client, declared, existing)
+                return adopt_existing(client, declared, existing)
             # Nothing to adopt (also the case when a replacement re-creates an adopted
             # cluster): create it as declared.
         fields = CreateClusterRequest.model_fields
@@ -128,41 +127,6 @@ class ClusterProvider(ResourceProvider):
                 client.patch_cluster(cluster_id, patch)
             except MixpeekError as exc:
                 _undo_create(client, cluster_id, meta.cluster_name, exc)
-            meta = meta.model_copy(update={"metadata": declared.get("metadata")})
-        return CreateResult(cluster_id, build_outputs(meta, declared))
-
-    def _adopt(
-        self, client: MixpeekClient, declared: dict[str, Any], meta: ClusterMetadata
-    ) -> CreateResult:
-        name = meta.cluster_name
-        live = live_inputs(meta, declared)
-        differing = [
-            name
-            for name in sorted(replace_fields())
-            if not same_value(live.get(name), declared.get(name))
-        ]
-        if differing:
-            lines = "\n".join(
-                f"  {field}: declared {declared.get(field)!r}, existing {live.get(field)!r}"
-                for field in differing
-            )
-            raise AdoptionError(
-                f"adopt=True: cluster {name!r} ({meta.cluster_id}) exists, but these fields "
-                "cannot be changed in place and differ from the declaration:\n"
-                f"{lines}\nDeclare the existing values, or remove adopt=True and choose "
-                "another cluster_name to create a new cluster."
-            )
-        cluster_id = _cluster_id(meta)
-        patch = PatchClusterRequest(
-            description=declared.get("description"),
-            metadata=(
-                None
-                if same_value(live.get("metadata"), declared.get("metadata"))
-                else declared.get("metadata") or {}
-            ),
-        )
-        if _has_values(patch):
-            client.patch_cluster(cluster_id, patch)
             meta = meta.model_copy(update={"metadata": declared.get("metadata")})
         return CreateResult(cluster_id, build_outputs(meta, declared))
 
@@ -196,6 +160,41 @@ class ClusterProvider(ResourceProvider):
             self._client().delete_cluster(id_)
         except NotFoundError:
             pass
+
+
+def adopt_existing(
+    client: MixpeekClient, declared: dict[str, Any], meta: ClusterMetadata
+) -> CreateResult:
+    """Take the existing cluster ``meta`` as the one ``declared`` (canonical inputs) would
+    create: refused when an immutable field differs; description and metadata are set as
+    create would set them. Used by ``adopt=True`` and by ``mixpeek-recover-pending``."""
+    name = meta.cluster_name
+    differing = immutable_differences(meta, declared)
+    if differing:
+        lines = "\n".join(
+            f"  {field}: declared {wanted!r}, existing {existing!r}"
+            for field, wanted, existing in differing
+        )
+        raise AdoptionError(
+            f"adopt=True: cluster {name!r} ({meta.cluster_id}) exists, but these fields "
+            "cannot be changed in place and differ from the declaration:\n"
+            f"{lines}\nDeclare the existing values, or remove adopt=True and choose "
+            "another cluster_name to create a new cluster."
+        )
+    cluster_id = _cluster_id(meta)
+    live_metadata = live_inputs(meta, declared).get("metadata")
+    patch = PatchClusterRequest(
+        description=declared.get("description"),
+        metadata=(
+            None
+            if same_value(live_metadata, declared.get("metadata"))
+            else declared.get("metadata") or {}
+        ),
+    )
+    if _has_values(patch):
+        client.patch_cluster(cluster_id, patch)
+        meta = meta.model_copy(update={"metadata": declared.get("metadata")})
+    return CreateResult(cluster_id, build_outputs(meta, declared))
 
 
 def _has_values(patch: PatchClusterRequest) -> bool:
