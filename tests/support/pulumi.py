@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import Any
 
 import pytest
 
-__all__ = ["REPO", "PulumiProject", "pulumi_bin_dir"]
+__all__ = ["REPO", "Background", "PulumiProject", "pulumi_bin_dir"]
 
 REPO = Path(__file__).resolve().parents[2]
 PULUMI_RUN = REPO / "scripts" / "pulumi-run"
@@ -44,6 +45,26 @@ def pulumi_bin_dir() -> Path:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message)
     pytest.skip(message)
+
+
+@dataclass
+class Background:
+    """A command started with ``PulumiProject.start``."""
+
+    project: PulumiProject
+    shown: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def kill_group(self) -> None:
+        """SIGKILL the command's process group (pulumi-run, the CLI and whatever shares
+        its group) and record what it printed."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=COMMAND_TIMEOUT_S)
+        self.project.transcript.append(f"$ {self.shown}  (killed)\n{self.output()}")
 
 
 @dataclass
@@ -122,10 +143,33 @@ class PulumiProject:
         ``record=False`` keeps a command's output out of ``logs()`` (for data dumps such as
         ``stack export --show-secrets``, which are not logs).
         """
+        shown = [*args[:-1], "<secret>"] if "--secret" in args else list(args)
+        return self.execute(
+            self.argv(*args, plain=plain),
+            shown=f"pulumi {' '.join(shown)}",
+            check=check,
+            env=env,
+            record=record,
+        )
+
+    def argv(self, *args: str, plain: bool = False) -> list[str]:
+        """The command line ``run`` uses for ``pulumi <args>``."""
         if args and args[0] in PROGRAM_COMMANDS and not plain:
-            argv = [str(self.python), str(PULUMI_RUN), *args, "--non-interactive"]
-        else:
-            argv = [str(self.bin_dir / "pulumi"), *args, "--non-interactive"]
+            return [str(self.python), str(PULUMI_RUN), *args, "--non-interactive"]
+        return [str(self.bin_dir / "pulumi"), *args, "--non-interactive"]
+
+    def execute(
+        self,
+        argv: list[str],
+        *,
+        shown: str | None = None,
+        check: bool = True,
+        env: dict[str, str] | None = None,
+        record: bool = True,
+    ) -> subprocess.CompletedProcess[str]:
+        """Run any command in the project with its environment (e.g. a script of this
+        repository that calls ``pulumi``), its output recorded like the CLI's."""
+        shown = shown or " ".join(argv)
         result = subprocess.run(
             argv,
             cwd=self.root,
@@ -136,14 +180,26 @@ class PulumiProject:
             timeout=COMMAND_TIMEOUT_S,
             check=False,
         )
-        shown = [*args[:-1], "<secret>"] if "--secret" in args else list(args)
         if record:
-            self.transcript.append(f"$ pulumi {' '.join(shown)}\n{result.stdout}")
+            self.transcript.append(f"$ {shown}\n{result.stdout}")
         if check and result.returncode != 0:
-            raise AssertionError(
-                f"pulumi {' '.join(args)} exited {result.returncode}:\n{result.stdout}"
-            )
+            raise AssertionError(f"{shown} exited {result.returncode}:\n{result.stdout}")
         return result
+
+    def start(self, *args: str) -> Background:
+        """Start ``pulumi <args>`` in the background as the leader of a new process group,
+        so a test can SIGKILL the whole group (as a CI runner does on a timeout)."""
+        log = self.root / f".background-{len(self.transcript)}.log"
+        with log.open("w") as out:
+            process = subprocess.Popen(
+                self.argv(*args),
+                cwd=self.root,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        return Background(self, f"pulumi {' '.join(args)}", process, log)
 
     def set_config(self, key: str, value: str, *, secret: bool = False) -> None:
         self.run("config", "set", *(["--secret"] if secret else ["--plaintext"]), key, value)

@@ -1,0 +1,208 @@
+"""An interrupted ``pulumi up`` (SIGKILL while creates are in flight) and its recovery with
+``scripts/recover-pending`` (``mixpeek-recover-pending``), under the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.engine.helpers import API_KEY, CLUSTER_TYPE, Stack
+from tests.support.emulator import Emulator
+from tests.support.pulumi import REPO
+
+pytestmark = pytest.mark.engine
+
+RECOVER = REPO / "scripts" / "recover-pending"
+#: Each create POST waits this long on the server before it is handled (and committed).
+POST_LATENCY_MS = 2500
+#: The run is killed once this many creates are pending in the state; the plugin runs at
+#: most 4 at once, so at least KILL_AT_PENDING - 4 of them never reach the server.
+KILL_AT_PENDING = 8
+CLUSTERS = 24
+
+
+@pytest.fixture
+def slow_creates(emulator: Emulator) -> Iterator[None]:
+    emulator.faults(
+        {"rules": [{"method": "POST", "path": "/v1/clusters", "latency_ms": POST_LATENCY_MS}]}
+    )
+    try:
+        yield
+    finally:
+        emulator.faults({})
+
+
+def declaration(index: int) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "collection_ids": [f"col_{index % 3}"],
+        "vector_config": {
+            "feature_uris": ["mixpeek://text_extractor@v1/embedding"],
+            "clustering_method": "kmeans" if index % 2 else "hdbscan",
+        },
+    }
+    if index % 6:  # every sixth cluster is auto-named (check generates the name)
+        spec["cluster_name"] = f"interrupted-{index:02d}"
+    if index % 2:  # description + metadata: the create sends a PATCH after the POST
+        spec.update(description=f"cluster {index}", metadata={"index": str(index)})
+    return spec
+
+
+def posts(stack: Stack) -> list[dict[str, Any]]:
+    return [
+        r for r in stack.api_requests() if r["method"] == "POST" and r["path"] == "/v1/clusters"
+    ]
+
+
+def run_processes(stack: Stack) -> list[int]:
+    """Processes started for this project (their environment names its PULUMI_HOME)."""
+    marker = f"PULUMI_HOME={stack.project.root / '.pulumi-home'}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if marker in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def wait_until_settled(stack: Stack) -> None:
+    """Until requests the killed run had sent are handled: no new request for a while."""
+    seen, quiet_since = -1, time.monotonic()
+    while time.monotonic() - quiet_since < POST_LATENCY_MS / 1000 + 1.5:
+        count = len(stack.api_requests())
+        if count != seen:
+            seen, quiet_since = count, time.monotonic()
+        time.sleep(0.25)
+
+
+def checkpoint_pending(stack: Stack) -> list[dict[str, Any]]:
+    """The pending operations in the file backend's checkpoint, read without the CLI (the
+    backend replaces the file atomically)."""
+    for path in (stack.project.root / ".state" / ".pulumi" / "stacks").glob("*/*.json"):
+        if path.name == f"{stack.project.stack}.json":
+            try:
+                latest = json.loads(path.read_text())["checkpoint"].get("latest") or {}
+            except (OSError, ValueError):
+                return []
+            return list(latest.get("pending_operations") or [])
+    return []
+
+
+def pending_creates(stack: Stack) -> list[dict[str, Any]]:
+    operations = stack.project.export()["deployment"].get("pending_operations") or []
+    return [op["resource"] for op in operations if op["type"] == "creating"]
+
+
+def recover(stack: Stack, *args: str) -> tuple[int, str]:
+    result = stack.project.execute(
+        [str(stack.project.python), str(RECOVER), *args],
+        shown=f"scripts/recover-pending {' '.join(args)}",
+        check=False,
+    )
+    return result.returncode, result.stdout
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to find the run's processes")
+def test_up_killed_during_creates_is_recovered(stack: Stack, slow_creates: None) -> None:
+    stack.declare(**{f"c{i:02d}": declaration(i) for i in range(CLUSTERS)})
+
+    # More create steps in flight than the dynamic-provider plugin serves at once (4), so
+    # some creates are pending in the state without having reached the server.
+    run = stack.project.start("up", "--yes", "--skip-preview", "--parallel", "12")
+    deadline = time.monotonic() + 120
+    while len(checkpoint_pending(stack)) < KILL_AT_PENDING or not posts(stack):
+        assert run.process.poll() is None, f"up ended before it was killed:\n{run.output()}"
+        assert time.monotonic() < deadline, f"too few creates in flight:\n{run.output()}"
+        time.sleep(0.05)
+    run.kill_group()
+    # The dynamic-provider plugin runs in a process group of its own (the CLI starts plugins
+    # with setpgid), so it outlives the killed group; end it too, as a torn-down CI job would.
+    survivors = run_processes(stack)
+    assert survivors, "expected the plugin to outlive the CLI's process group"
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)
+    wait_until_settled(stack)
+    # A killed run keeps the stack locked (file backend).
+    stack.run("cancel", "--yes")
+
+    # What the interrupted run left: pending creates, some of which reached the server.
+    pending = pending_creates(stack)
+    on_server = {c["cluster_name"]: c for c in stack.server_clusters()}
+    # Every cluster on the server is known to the state, as a resource or a pending create.
+    known = {r["inputs"].get("cluster_name") for r in stack.project.resources(CLUSTER_TYPE)}
+    assert set(on_server) <= known | {p["inputs"]["cluster_name"] for p in pending}
+    reached = [p for p in pending if p["inputs"]["cluster_name"] in on_server]
+    missed = [p for p in pending if p["inputs"]["cluster_name"] not in on_server]
+    assert reached and len(missed) >= 2, (len(reached), len(missed))
+    # Someone creates a cluster under one of the missing names meanwhile, configured
+    # differently: the recovery must neither take it over nor delete it.
+    foreign_name = missed[0]["inputs"]["cluster_name"]
+    foreign = stack.emulator.api(
+        "POST",
+        "/v1/clusters",
+        key=API_KEY,
+        namespace=stack.namespace,
+        json={
+            "cluster_name": foreign_name,
+            "collection_ids": ["col_someone_else"],
+            "cluster_type": "attribute",
+            "attribute_config": {"attributes": ["brand"]},
+        },
+    ).json()
+
+    # Pulumi's own answer leaves them pending.
+    stack.run("refresh", "--yes")
+    assert {p["urn"] for p in pending_creates(stack)} == {p["urn"] for p in pending}
+
+    code, report = recover(stack)
+    assert code == 4, report  # dry run; a name is held by a cluster that is not ours
+    assert {p["urn"] for p in pending_creates(stack)} == {p["urn"] for p in pending}
+    for item in pending:
+        assert item["urn"] in report
+    assert foreign["cluster_id"] in report and "not taken over, not deleted" in report
+
+    requests_before = len(stack.api_requests())
+    code, report = recover(stack, "--yes")
+    assert code == 4, report
+    assert pending_creates(stack) == []
+    # Only the reached creates were completed (one PATCH each where the create sets a
+    # description or metadata); nothing was created or deleted.
+    methods = {r["method"] for r in stack.api_requests()[requests_before:]}
+    assert methods <= {"GET", "PATCH"}, methods
+    state = {r["inputs"]["cluster_name"]: r for r in stack.project.resources(CLUSTER_TYPE)}
+    for item in reached:
+        name = item["inputs"]["cluster_name"]
+        assert state[name]["id"] == on_server[name]["cluster_id"]
+        assert state[name]["outputs"]["__provider"] == item["inputs"]["__provider"]
+    assert stack.server_cluster(foreign["cluster_id"]) is not None
+
+    # The person's fix for the foreign cluster: here, remove it. Then the next up creates
+    # what never reached the server.
+    stack.emulator.api(
+        "DELETE", f"/v1/clusters/{foreign['cluster_id']}", key=API_KEY, namespace=stack.namespace
+    ).raise_for_status()
+    stack.run("up", "--yes")
+
+    clusters = stack.server_clusters()
+    names = sorted(c["cluster_name"] for c in clusters)
+    assert len(names) == len(set(names)) == CLUSTERS, names
+    resources = stack.project.resources(CLUSTER_TYPE)
+    assert sorted(r["id"] for r in resources) == sorted(c["cluster_id"] for c in clusters)
+    assert stack.project.export()["deployment"].get("pending_operations") in (None, [])
+    by_name = {c["cluster_name"]: c for c in clusters}
+    for resource in resources:
+        declared = resource["inputs"]
+        assert by_name[declared["cluster_name"]]["metadata"] == declared.get("metadata")
+    stack.run("preview", "--expect-no-changes")
+    assert run_processes(stack) == []
