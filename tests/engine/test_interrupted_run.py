@@ -9,6 +9,7 @@ import signal
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -113,15 +114,34 @@ def recover(stack: Stack, *args: str) -> tuple[int, str]:
     return result.returncode, result.stdout
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to find the run's processes")
-def test_up_killed_during_creates_is_recovered(stack: Stack, slow_creates: None) -> None:
-    stack.declare(**{f"c{i:02d}": declaration(i) for i in range(CLUSTERS)})
+@dataclass
+class Interrupted:
+    """What a killed ``up`` left: its pending creates, split by whether the server got them."""
 
+    pending: list[dict[str, Any]]
+    on_server: dict[str, dict[str, Any]]  # cluster name -> cluster
+
+    @property
+    def reached(self) -> list[dict[str, Any]]:
+        return [p for p in self.pending if p["inputs"]["cluster_name"] in self.on_server]
+
+    @property
+    def missed(self) -> list[dict[str, Any]]:
+        return [p for p in self.pending if p["inputs"]["cluster_name"] not in self.on_server]
+
+    def cluster_id(self, resource: dict[str, Any]) -> str:
+        return str(self.on_server[resource["inputs"]["cluster_name"]]["cluster_id"])
+
+
+def interrupt_up(stack: Stack, clusters: int, kill_at_pending: int) -> Interrupted:
+    """Declare ``clusters`` clusters, start ``up`` and SIGKILL it (its process group, then
+    the plugin that outlives it) once ``kill_at_pending`` creates are pending."""
+    stack.declare(**{f"c{i:02d}": declaration(i) for i in range(clusters)})
     # More create steps in flight than the dynamic-provider plugin serves at once (4), so
     # some creates are pending in the state without having reached the server.
     run = stack.project.start("up", "--yes", "--skip-preview", "--parallel", "12")
     deadline = time.monotonic() + 120
-    while len(checkpoint_pending(stack)) < KILL_AT_PENDING or not posts(stack):
+    while len(checkpoint_pending(stack)) < kill_at_pending or not posts(stack):
         assert run.process.poll() is None, f"up ended before it was killed:\n{run.output()}"
         assert time.monotonic() < deadline, f"too few creates in flight:\n{run.output()}"
         time.sleep(0.05)
@@ -136,15 +156,21 @@ def test_up_killed_during_creates_is_recovered(stack: Stack, slow_creates: None)
     # A killed run keeps the stack locked (file backend).
     stack.run("cancel", "--yes")
 
-    # What the interrupted run left: pending creates, some of which reached the server.
-    pending = pending_creates(stack)
-    on_server = {c["cluster_name"]: c for c in stack.server_clusters()}
+    result = Interrupted(
+        pending_creates(stack), {c["cluster_name"]: c for c in stack.server_clusters()}
+    )
     # Every cluster on the server is known to the state, as a resource or a pending create.
     known = {r["inputs"].get("cluster_name") for r in stack.project.resources(CLUSTER_TYPE)}
-    assert set(on_server) <= known | {p["inputs"]["cluster_name"] for p in pending}
-    reached = [p for p in pending if p["inputs"]["cluster_name"] in on_server]
-    missed = [p for p in pending if p["inputs"]["cluster_name"] not in on_server]
-    assert reached and len(missed) >= 2, (len(reached), len(missed))
+    assert set(result.on_server) <= known | {p["inputs"]["cluster_name"] for p in result.pending}
+    assert result.reached and result.missed, (len(result.reached), len(result.missed))
+    return result
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to find the run's processes")
+def test_up_killed_during_creates_is_recovered(stack: Stack, slow_creates: None) -> None:
+    run = interrupt_up(stack, CLUSTERS, KILL_AT_PENDING)
+    pending, on_server, reached, missed = run.pending, run.on_server, run.reached, run.missed
+    assert len(missed) >= 2, (len(reached), len(missed))
     # Someone creates a cluster under one of the missing names meanwhile, configured
     # differently: the recovery must neither take it over nor delete it.
     foreign_name = missed[0]["inputs"]["cluster_name"]
@@ -206,3 +232,30 @@ def test_up_killed_during_creates_is_recovered(stack: Stack, slow_creates: None)
         assert by_name[declared["cluster_name"]]["metadata"] == declared.get("metadata")
     stack.run("preview", "--expect-no-changes")
     assert run_processes(stack) == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to find the run's processes")
+def test_refresh_import_pending_creates_drops_them_unread(stack: Stack, slow_creates: None) -> None:
+    """What Pulumi's own non-interactive answer does here (README, "Recovering from an
+    interrupted run"): the CLI turns each named pending create into a pending import, the
+    refresh reads only the resources already in the state, and the new snapshot keeps only
+    pending creates; so the clusters vanish from the state and stay on the server."""
+    run = interrupt_up(stack, 12, 6)
+    imported = {p["urn"]: run.cluster_id(p) for p in run.reached}
+    flags = [
+        arg
+        for urn, cluster_id in imported.items()
+        for arg in ("--import-pending-creates", urn, "--import-pending-creates", cluster_id)
+    ]
+    before = len(stack.api_requests())
+
+    stack.run("refresh", "--yes", *flags)
+
+    read = {r["path"].rsplit("/", 1)[1] for r in stack.api_requests()[before:]}
+    assert read.isdisjoint(imported.values()), "the provider was never asked to read them"
+    state = stack.project.export()["deployment"]
+    assert {r["urn"] for r in state["resources"]}.isdisjoint(imported)
+    still_pending = {op["resource"]["urn"] for op in state.get("pending_operations") or []}
+    assert still_pending == {p["urn"] for p in run.missed}
+    for cluster_id in imported.values():
+        assert stack.server_cluster(cluster_id) is not None, "orphaned on the server"
