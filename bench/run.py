@@ -1,116 +1,586 @@
 #!/usr/bin/env python3
-"""`make bench`: the project's speed and size targets, measured on this machine.
+"""`make bench`: pulumi_mixpeek.Cluster against two floors, with the real CLI and a local server.
 
-- emulator start-up: process start to first answered request (median and worst of N runs);
-  target < 2 s.
-- provider pickle: the serialized ClusterProvider that Pulumi stores on every resource
-  (twice: inputs and outputs); target < 1 KiB.
-- provider operations against a real emulator process: wall time per call (median of N).
+For each N (10, 50, 200; 1000 with ``--large``) three stacks of N attribute clusters go
+through the same steps: ``up``, ``preview`` (no changes), ``refresh``, an in-place ``update``
+(metadata added to every cluster) and ``destroy``. The stacks are
 
-Prints one line per figure and exits 1 when a target is missed.
+- ``provider``: ``pulumi_mixpeek.Cluster`` (typed args, validation, the httpx client);
+- ``thin``: ``floors.ThinCluster``, the same API calls with standard-library HTTP and no
+  validation;
+- ``noop``: ``floors.NoopCluster``, the same lifecycle with no API at all.
+
+The three run interleaved step by step (the order rotates per step), on the same engine and
+the same emulator process, so a busy machine slows all three alike and the ratios stay
+honest. Per step: wall time, API calls per resource from the server's request log
+(``/_emulator/requests``), state bytes per resource (``pulumi stack export``) and the
+serialized provider's bytes. Once per run: import time of the package in the program and in
+the dynamic-provider host, emulator start-up, and the pickled provider's size.
+
+Writes ``bench/results.md``, ``bench/results.json`` and ``bench/results.png`` and prints the
+tables. Exits 1 when an API-call target is missed (the one target that does not depend on
+how busy the machine is); the time and size targets are reported in results.md.
 """
 
 from __future__ import annotations
 
+import argparse
 import base64
+import datetime
+import json
 import os
+import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+import uuid
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-ROOT = Path(__file__).resolve().parents[1]
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.support.emulator import running_emulator  # noqa: E402
+import httpx  # noqa: E402
 
-KEY = "sk_bench_key"
-RUNS = int(os.environ.get("BENCH_RUNS", "5"))
-STARTUP_TARGET_S = 2.0
-PICKLE_TARGET_BYTES = 1024
+import tests.support.pulumi as pulumi_support  # noqa: E402
+from tests.support.emulator import Emulator, running_emulator  # noqa: E402
+from tests.support.pulumi import PulumiProject  # noqa: E402
+
+KEY = "sk_bench_" + uuid.uuid4().hex
+VARIANTS = ("provider", "thin", "noop")
+FLOORS = ("thin", "noop")
+TYPES = {
+    "provider": "pulumi-python:dynamic/mixpeek:Cluster",
+    "thin": "pulumi-python:dynamic/bench:ThinCluster",
+    "noop": "pulumi-python:dynamic/bench:NoopCluster",
+}
+#: Step name -> (CLI arguments, revision the program declares). Each step is measured alone:
+#: up, update, refresh and destroy skip their preview, which is measured as its own step.
+STEPS: dict[str, tuple[tuple[str, ...], int]] = {
+    "up": (("up", "--yes", "--skip-preview"), 0),
+    "preview": (("preview", "--expect-no-changes"), 0),
+    "refresh": (("refresh", "--yes", "--skip-preview"), 0),
+    "update": (("up", "--yes", "--skip-preview"), 1),
+    "destroy": (("destroy", "--yes", "--skip-preview"), 1),
+}
+#: The API floor per resource (issue 11): what the thin stand-in must also make.
+EXPECTED_CALLS = {
+    "up": {"POST": 1},
+    "preview": {},
+    "refresh": {"GET": 1},
+    "update": {"PATCH": 1, "GET": 1},
+    "destroy": {"DELETE": 1},
+}
+TIME_TARGET = 1.10
+STATE_TARGET = 1.25
+TARGET_N = 200
+STARTUP_RUNS = 5
+# A 1000-resource step on a busy 2-core machine can take longer than the tests' limit.
+pulumi_support.COMMAND_TIMEOUT_S = 3600
 
 
-def startup_seconds() -> float:
-    started = time.monotonic()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mixpeek_emulator", "--port", "0", "--db", ":memory:",
-         "--api-key", KEY],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )
-    assert process.stdout is not None
-    url = process.stdout.readline().strip()
-    httpx.post(f"{url}/v1/clusters/list",
-               headers={"Authorization": f"Bearer {KEY}", "X-Namespace": "bench"})
-    elapsed = time.monotonic() - started
-    process.terminate()
-    process.wait(timeout=10)
-    return elapsed
+# -- one stack per variant -------------------------------------------------------------------
+class BenchStack:
+    def __init__(self, variant: str, n: int, root: Path, bin_dir: Path, emulator: Emulator):
+        self.variant = variant
+        self.n = n
+        self.emulator = emulator
+        self.namespace = f"bench-{variant}-{n}-{uuid.uuid4().hex[:8]}"
+        self.project = PulumiProject.create(
+            root / variant,
+            bin_dir,
+            name=f"bench-{variant}",
+            program=(BENCH / "program.py").read_text(),
+            virtualenv=Path(sys.prefix),
+        )
+        self.project.extra_env.update(
+            MIXPEEK_ENDPOINT=emulator.base_url,
+            MIXPEEK_API_KEY=KEY,
+            MIXPEEK_NAMESPACE=self.namespace,
+            PYTHONPATH=str(BENCH),
+        )
 
-
-def pickle_bytes() -> int:
-    from pulumi.dynamic.dynamic import serialize_provider
-    from pulumi_mixpeek import ClusterProvider
-
-    return len(base64.b64decode(serialize_provider(ClusterProvider())))
-
-
-def provider_ops() -> dict[str, float]:
-    from pulumi_mixpeek import ClusterProvider
-
-    timings: dict[str, list[float]] = {}
-
-    def timed(name: str, call: Callable[..., Any], *args: Any) -> Any:
+    def run_step(self, step: str) -> dict[str, Any]:
+        args, revision = STEPS[step]
+        spec = {"variant": self.variant, "n": self.n, "revision": revision}
+        (self.project.root / "bench.json").write_text(json.dumps(spec))
+        self.emulator.reset()
         started = time.perf_counter()
-        result = call(*args)
-        timings.setdefault(name, []).append(time.perf_counter() - started)
+        self.project.run(*args, record=False)
+        seconds = time.perf_counter() - started
+        calls = Counter(
+            r["method"]
+            for r in self.emulator.requests()
+            if r.get("namespace") == self.namespace and r["path"].startswith("/v1/")
+        )
+        result: dict[str, Any] = {
+            "seconds": seconds,
+            "calls_per_resource": {m: c / self.n for m, c in sorted(calls.items())},
+        }
+        if step in ("up", "update"):
+            result.update(self.state_figures())
         return result
 
-    with running_emulator(api_keys=(KEY,)) as server:
-        os.environ.update(
-            MIXPEEK_API_KEY=KEY, MIXPEEK_NAMESPACE="bench", MIXPEEK_ENDPOINT=server.base_url
+    def state_figures(self) -> dict[str, Any]:
+        resources = [
+            r
+            for r in self.project.export()["deployment"].get("resources") or []
+            if r["type"] == TYPES[self.variant]
+        ]
+        assert len(resources) == self.n, f"{self.variant}: {len(resources)} of {self.n} in state"
+        sizes = [len(json.dumps(r, separators=(",", ":"))) for r in resources]
+        providers = {
+            len(base64.b64decode(r["outputs"]["__provider"])) for r in resources
+        }
+        return {
+            "state_bytes_per_resource": sum(sizes) / len(sizes),
+            "inputs_per_resource": statistics.mean(len(r["inputs"]) for r in resources),
+            "outputs_per_resource": statistics.mean(len(r["outputs"]) for r in resources),
+            "provider_bytes": sorted(providers),
+        }
+
+
+def run_size(n: int, bin_dir: Path, emulator: Emulator, workdir: Path) -> dict[str, Any]:
+    """All steps for one N, interleaved; the variant order rotates from step to step."""
+    root = workdir / f"n{n}"
+    stacks = {v: BenchStack(v, n, root, bin_dir, emulator) for v in VARIANTS}
+    results: dict[str, dict[str, Any]] = {v: {} for v in VARIANTS}
+    for index, step in enumerate(STEPS):
+        order = VARIANTS[index % 3 :] + VARIANTS[: index % 3]
+        for variant in order:
+            results[variant][step] = stacks[variant].run_step(step)
+            print(
+                f"  N={n:<5} {step:<8} {variant:<9}"
+                f"{results[variant][step]['seconds']:8.2f} s",
+                flush=True,
+            )
+    return results
+
+
+# -- start-up costs --------------------------------------------------------------------------
+PROGRAM_IMPORT = """
+import time
+import pulumi, pulumi.dynamic
+t = time.perf_counter()
+{statement}
+print(time.perf_counter() - t)
+"""
+
+
+def _marginal_import_seconds(statement: str, env: dict[str, str]) -> float:
+    """Median time of ``statement`` in a fresh process that has already imported pulumi."""
+    code = PROGRAM_IMPORT.format(statement=statement)
+    samples = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+            ).stdout
         )
-        provider = ClusterProvider()
-        for i in range(RUNS):
-            inputs = {
-                "collection_ids": ["col_bench"],
-                "vector_config": {"feature_uris": ["mixpeek://t@v1/e"],
-                                  "clustering_method": "kmeans"},
-                "cluster_name": f"bench-{i}",
-                "metadata": {"run": i},
-            }
-            checked = timed("check", provider.check, {}, inputs)
-            created = timed("create", provider.create, checked.inputs)
-            timed("read", provider.read, created.id, created.outs)
-            news = {**checked.inputs, "metadata": {"run": i, "changed": True}}
-            timed("diff", provider.diff, created.id, created.outs, news)
-            timed("update", provider.update, created.id, created.outs, news)
-            timed("delete", provider.delete, created.id, created.outs)
-    return {name: statistics.median(values) for name, values in timings.items()}
+        for _ in range(STARTUP_RUNS)
+    ]
+    return statistics.median(samples)
 
 
-def main() -> int:
-    missed = []
-    startups = [startup_seconds() for _ in range(RUNS)]
-    worst = max(startups)
-    print(f"emulator start-up: median {statistics.median(startups):.3f}s, worst {worst:.3f}s "
-          f"over {RUNS} runs (target < {STARTUP_TARGET_S}s)")
-    if worst >= STARTUP_TARGET_S:
-        missed.append("emulator start-up")
-    size = pickle_bytes()
-    print(f"pickled ClusterProvider: {size} bytes per copy, 2 copies per resource "
-          f"(target < {PICKLE_TARGET_BYTES} bytes)")
-    if size >= PICKLE_TARGET_BYTES:
-        missed.append("pickle size")
-    for name, seconds in provider_ops().items():
-        print(f"provider {name}: median {seconds * 1000:.1f} ms")
-    print("bench: " + ("all targets met" if not missed else "MISSED " + ", ".join(missed)))
-    return 1 if missed else 0
+def _pulumi_import_seconds() -> float:
+    code = "import time; t = time.perf_counter(); import pulumi, pulumi.dynamic; " \
+        "print(time.perf_counter() - t)"
+    samples = [
+        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True).stdout)
+        for _ in range(STARTUP_RUNS)
+    ]
+    return statistics.median(samples)
+
+
+def _serialized(expression: str, env: dict[str, str]) -> str:
+    code = (
+        "from pulumi.dynamic.dynamic import serialize_provider\n"
+        f"print(serialize_provider({expression}))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    ).stdout.strip()
+
+
+def _importtime_top(statement: str, env: dict[str, str], count: int = 8) -> list[dict[str, Any]]:
+    """The modules with the largest self time that ``statement`` imports after pulumi
+    (``python -X importtime``): where the start-up cost comes from."""
+    code = f"import pulumi, pulumi.dynamic, dill, sys\nprint('---', file=sys.stderr)\n{statement}"
+    stderr = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code],
+        capture_output=True, text=True, check=True, env=env,
+    ).stderr
+    rows = []
+    for line in stderr.split("---\n", 1)[1].splitlines():
+        parts = line.removeprefix("import time:").split("|")
+        if len(parts) == 3 and parts[0].strip().isdigit():
+            rows.append((int(parts[0]), int(parts[1]), parts[2].strip()))
+    rows.sort(reverse=True)
+    return [{"module": name, "self_ms": own / 1000, "cumulative_ms": cum / 1000}
+            for own, cum, name in rows[:count]]
+
+
+def startup_figures() -> dict[str, Any]:
+    env = {**os.environ, "PYTHONPATH": str(BENCH)}
+    program = "import pulumi_mixpeek as m; m.Cluster; m.AttributeConfigArgs"
+    thin_program = "import floors; floors.ThinCluster"
+    providers = {
+        "provider": _serialized(
+            "__import__('pulumi_mixpeek').ClusterProvider()", env
+        ),
+        "thin": _serialized("__import__('floors').ThinProvider()", env),
+        "noop": _serialized("__import__('floors').NoopProvider()", env),
+    }
+    host = "import base64, dill; dill.loads(base64.b64decode({!r}))"
+    return {
+        "pulumi_import_s": _pulumi_import_seconds(),
+        "program_import_s": {
+            "provider": _marginal_import_seconds(program, env),
+            "thin": _marginal_import_seconds(thin_program, env),
+        },
+        "host_import_s": {
+            v: _marginal_import_seconds(host.format(s), env) for v, s in providers.items()
+        },
+        "pickle_bytes": {v: len(base64.b64decode(s)) for v, s in providers.items()},
+        "importtime_program": _importtime_top(program, env),
+        "importtime_host": _importtime_top(host.format(providers["provider"]), env),
+        "emulator_startup_s": _emulator_startups(),
+    }
+
+
+def _emulator_startups() -> list[float]:
+    samples = []
+    for _ in range(STARTUP_RUNS):
+        started = time.monotonic()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mixpeek_emulator", "--port", "0", "--db", ":memory:",
+             "--api-key", KEY],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        httpx.post(f"{url}/v1/clusters/list",
+                   headers={"Authorization": f"Bearer {KEY}", "X-Namespace": "bench"})
+        samples.append(time.monotonic() - started)
+        process.terminate()
+        process.wait(timeout=10)
+    return samples
+
+
+# -- aggregation -----------------------------------------------------------------------------
+def _median_seconds(runs: list[dict[str, Any]], variant: str, step: str) -> float:
+    return statistics.median(run[variant][step]["seconds"] for run in runs)
+
+
+def _calls(figures: dict[str, float]) -> str:
+    return ", ".join(f"{m} {c:g}" for m, c in figures.items()) or "0"
+
+
+def _sizes(data: dict[str, Any]) -> list[int]:
+    return sorted(int(n) for n in data["runs"])
+
+
+def evaluate(data: dict[str, Any]) -> list[tuple[str, bool, str]]:
+    """(target, met, figures) for each target of issue 11."""
+    verdicts = []
+    sizes = _sizes(data)
+    runs = data["runs"]
+    wrong = [
+        f"N={n} {step} {variant}: {_calls(run[variant][step]['calls_per_resource'])}"
+        for n in sizes
+        for run in runs[str(n)]
+        for variant in ("provider", "thin")
+        for step in STEPS
+        if run[variant][step]["calls_per_resource"] != EXPECTED_CALLS[step]
+    ]
+    verdicts.append(("API calls per resource at the floor (provider = thin = minimum)",
+                     not wrong, "; ".join(wrong) or "every step, every N"))
+    if TARGET_N in sizes:
+        target_runs = runs[str(TARGET_N)]
+        ratios = {
+            step: _median_seconds(target_runs, "provider", step)
+            / _median_seconds(target_runs, "thin", step)
+            for step in STEPS
+        }
+        verdicts.append((
+            f"wall time ≤ {TIME_TARGET:.2f}× thin floor at N={TARGET_N}",
+            all(r <= TIME_TARGET for r in ratios.values()),
+            ", ".join(f"{s} {r:.2f}×" for s, r in ratios.items()),
+        ))
+    first = {n: runs[str(n)][0] for n in sizes}
+    state = {
+        n: first[n]["provider"]["up"]["state_bytes_per_resource"]
+        / first[n]["thin"]["up"]["state_bytes_per_resource"]
+        for n in sizes
+    }
+    verdicts.append((
+        f"state bytes per resource ≤ {STATE_TARGET:.2f}× thin floor",
+        all(r <= STATE_TARGET for r in state.values()),
+        ", ".join(f"N={n} {r:.2f}×" for n, r in state.items()),
+    ))
+    pickles = sorted({
+        b for n in sizes for step in ("up", "update")
+        for b in first[n]["provider"][step]["provider_bytes"]
+    })
+    verdicts.append(("serialized provider constant in N", len(pickles) == 1,
+                     ", ".join(f"{b} B" for b in pickles)))
+    if len(sizes) >= 3:
+        slopes = _marginal_ms(data, "provider")
+        growth = {
+            step: values[-1] / values[-2] for step, values in slopes.items() if values[-2] > 0
+        }
+        verdicts.append((
+            "cost linear in N (marginal cost per resource of the last interval ≤ 1.5× the one "
+            "before)",
+            all(g <= 1.5 for g in growth.values()),
+            ", ".join(f"{s} {g:.2f}×" for s, g in growth.items()),
+        ))
+    return verdicts
+
+
+def _marginal_ms(data: dict[str, Any], variant: str) -> dict[str, list[float]]:
+    """Per step: ms per added resource between consecutive N."""
+    sizes = _sizes(data)
+    runs = data["runs"]
+    out: dict[str, list[float]] = {}
+    for step in STEPS:
+        times = [_median_seconds(runs[str(n)], variant, step) for n in sizes]
+        out[step] = [
+            1000 * (times[i + 1] - times[i]) / (sizes[i + 1] - sizes[i])
+            for i in range(len(sizes) - 1)
+        ]
+    return out
+
+
+# -- output ----------------------------------------------------------------------------------
+def render(data: dict[str, Any]) -> str:
+    sizes = _sizes(data)
+    runs = data["runs"]
+    startup = data["startup"]
+    busy = max(data["load_before"][0], data["load_after"][0]) > data["cpus"] / 2
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {data['date']} with `make bench{' BENCH_ARGS=--large' if 1000 in sizes else ''}`"
+        f" on {data['cpus']} CPUs ({data['machine']}), commit `{data['commit']}`, "
+        f"{data['repeat']} run(s) per N (median shown). Written by `bench/run.py`; raw figures "
+        "in `results.json`.",
+        "",
+        f"Load average (1 min) {data['load_before'][0]:.1f} before, "
+        f"{data['load_after'][0]:.1f} after."
+        + (
+            " **Other work ran on this machine concurrently**, so absolute times are inflated; "
+            "the three variants run interleaved step by step (order rotating), so the ratios "
+            "are what count."
+            if busy else ""
+        ),
+        "",
+        "Each stack declares N attribute clusters. `provider` is `pulumi_mixpeek.Cluster`; "
+        "`thin` is a stand-in making the same API calls with standard-library HTTP and no "
+        "validation; `noop` does no API calls at all (both in `bench/floors.py`). Steps: "
+        "`up --skip-preview`, `preview --expect-no-changes`, `refresh --skip-preview`, "
+        "`up --skip-preview` adding `metadata` to every cluster (in place), "
+        "`destroy --skip-preview`, each through `scripts/pulumi-run` against a local "
+        "`mixpeek-emulator`.",
+        "",
+        "![wall time against N](results.png)",
+        "",
+        "## Targets",
+        "",
+        "| target | met | figures |",
+        "|---|---|---|",
+    ]
+    for target, met, figures in evaluate(data):
+        lines.append(f"| {target} | {'yes' if met else '**no**'} | {figures} |")
+    lines += [
+        "",
+        "## Wall time",
+        "",
+        "| N | step | provider s | thin s | noop s | provider / thin | provider / noop | "
+        "thin / noop |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for n in sizes:
+        for step in STEPS:
+            p, t, z = (_median_seconds(runs[str(n)], v, step) for v in VARIANTS)
+            lines.append(
+                f"| {n} | {step} | {p:.2f} | {t:.2f} | {z:.2f} | {p / t:.2f}× | {p / z:.2f}× "
+                f"| {t / z:.2f}× |"
+            )
+    if len(sizes) >= 2:
+        intervals = [f"{a}→{b}" for a, b in zip(sizes, sizes[1:], strict=False)]
+        lines += [
+            "",
+            "## Cost per added resource (ms; constant when the cost is linear in N)",
+            "",
+            "| step | variant | " + " | ".join(intervals) + " |",
+            "|---|---|" + "---:|" * len(intervals),
+        ]
+        for step in STEPS:
+            for variant in VARIANTS:
+                values = _marginal_ms(data, variant)[step]
+                lines.append(f"| {step} | {variant} | "
+                             + " | ".join(f"{v:.0f}" for v in values) + " |")
+    lines += [
+        "",
+        "## API calls per resource (server request log)",
+        "",
+        "| N | step | provider | thin | noop | floor |",
+        "|---:|---|---|---|---|---|",
+    ]
+    for n in sizes:
+        first = runs[str(n)][0]
+        for step in STEPS:
+            cells = [_calls(first[v][step]["calls_per_resource"]) for v in VARIANTS]
+            lines.append(f"| {n} | {step} | " + " | ".join(cells)
+                         + f" | {_calls(EXPECTED_CALLS[step])} |")
+    lines += [
+        "",
+        "## State per resource (`pulumi stack export`, compact JSON of one resource)",
+        "",
+        "| N | after | provider B | thin B | noop B | provider / thin | properties in state "
+        "(inputs / outputs) provider, thin, noop | serialized provider B (provider, thin, "
+        "noop) |",
+        "|---:|---|---:|---:|---:|---:|---|---|",
+    ]
+    for n in sizes:
+        first = runs[str(n)][0]
+        for step in ("up", "update"):
+            f = {v: first[v][step] for v in VARIANTS}
+            lines.append(
+                f"| {n} | {step} | "
+                + " | ".join(f"{f[v]['state_bytes_per_resource']:.0f}" for v in VARIANTS)
+                + f" | {f['provider']['state_bytes_per_resource'] / f['thin']['state_bytes_per_resource']:.2f}× | "  # noqa: E501
+                + ", ".join(
+                    f"{f[v]['inputs_per_resource']:.0f} / {f[v]['outputs_per_resource']:.0f}"
+                    for v in VARIANTS
+                )
+                + " | "
+                + ", ".join("/".join(str(b) for b in f[v]["provider_bytes"]) for v in VARIANTS)
+                + " |"
+            )
+    startups = startup["emulator_startup_s"]
+    lines += [
+        "",
+        "## Start-up",
+        "",
+        "Import time in a fresh process that has already imported `pulumi` and "
+        f"`pulumi.dynamic` (median of {STARTUP_RUNS}); importing those two takes "
+        f"{startup['pulumi_import_s']:.3f} s by itself.",
+        "",
+        "| | provider | thin | noop |",
+        "|---|---:|---:|---:|",
+        "| program: import the package, touch the resource class | "
+        f"{startup['program_import_s']['provider']:.3f} s | "
+        f"{startup['program_import_s']['thin']:.3f} s | (same module as thin) |",
+        "| provider host: unpickle the provider (imports its module) | "
+        + " | ".join(f"{startup['host_import_s'][v]:.3f} s" for v in VARIANTS) + " |",
+        "| pickled provider (bytes, stored twice per resource, base64) | "
+        + " | ".join(str(startup["pickle_bytes"][v]) for v in VARIANTS) + " |",
+        "",
+        f"Emulator start-up (process start to first answered request, {STARTUP_RUNS} runs): "
+        f"median {statistics.median(startups):.2f} s, worst {max(startups):.2f} s.",
+        "",
+    ]
+    for label, key in (("program", "importtime_program"), ("provider host", "importtime_host")):
+        lines += [
+            f"Largest imports in the {label} (`python -X importtime`, self time):",
+            "",
+            "| module | self ms | cumulative ms |",
+            "|---|---:|---:|",
+            *(
+                f"| `{row['module']}` | {row['self_ms']:.1f} | {row['cumulative_ms']:.1f} |"
+                for row in startup[key]
+            ),
+            "",
+        ]
+    notes = BENCH / "notes.md"
+    if notes.exists():
+        lines += ["## Notes", "", notes.read_text().strip(), ""]
+    return "\n".join(lines)
+
+
+def plot(data: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = _sizes(data)
+    runs = data["runs"]
+    figure, axes = plt.subplots(1, len(STEPS), figsize=(3.2 * len(STEPS), 3.4), sharey=True)
+    styles = {"provider": "o-", "thin": "s--", "noop": "^:"}
+    for ax, step in zip(axes, STEPS, strict=True):
+        for variant in VARIANTS:
+            ax.plot(sizes, [_median_seconds(runs[str(n)], variant, step) for n in sizes],
+                    styles[variant], label=variant)
+        ax.set_title(step)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("N clusters")
+        ax.set_xticks(sizes, [str(n) for n in sizes])
+        ax.grid(True, which="both", alpha=0.3)
+    axes[0].set_ylabel("wall time (s)")
+    axes[0].legend()
+    figure.suptitle(f"pulumi-mixpeek against its floors ({data['date'][:10]}, "
+                    f"{data['cpus']} CPUs)")
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+# -- main ------------------------------------------------------------------------------------
+def _commit() -> str:
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                          capture_output=True, text=True, check=False).stdout.strip() or "?"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--large", action="store_true", help="also N=1000 (linearity)")
+    parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")],
+                        help="comma-separated N values instead of 10,50,200[,1000]")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per N (median shown)")
+    parser.add_argument("--out", type=Path, default=BENCH, help="where results.* go")
+    args = parser.parse_args(argv)
+    sizes = args.sizes or [10, 50, 200, *([1000] if args.large else [])]
+
+    bin_dir = pulumi_support.pulumi_bin_dir()
+    data: dict[str, Any] = {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpus": os.cpu_count(),
+        "machine": f"{platform.system()} {platform.machine()}, Python "
+                   f"{platform.python_version()}",
+        "commit": _commit(),
+        "repeat": args.repeat,
+        "load_before": os.getloadavg(),
+    }
+    print("start-up costs ...", flush=True)
+    data["startup"] = startup_figures()
+    data["runs"] = {}
+    with tempfile.TemporaryDirectory(prefix="mixpeek-bench-") as workdir, \
+            running_emulator(api_keys=(KEY,)) as emulator:
+        for n in sizes:
+            for repeat in range(args.repeat):
+                print(f"N={n} run {repeat + 1}/{args.repeat}", flush=True)
+                data["runs"].setdefault(str(n), []).append(
+                    run_size(n, bin_dir, emulator, Path(workdir) / f"r{repeat}")
+                )
+    data["load_after"] = os.getloadavg()
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(data, indent=1) + "\n")
+    report = render(data)
+    (args.out / "results.md").write_text(report + "\n")
+    plot(data, args.out / "results.png")
+    print(report)
+    calls_target = evaluate(data)[0]
+    return 0 if calls_target[1] else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
