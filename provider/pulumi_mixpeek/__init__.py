@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from .resources import (
         AttributeConfigArgs,
         Cluster,
-        ClusterProvider,
         EnrichmentFieldMappingArgs,
         InputMappingArgs,
         LabelingInputsArgs,
@@ -47,9 +46,11 @@ if TYPE_CHECKING:
         VectorConfigArgs,
         WeightLearningConfigArgs,
     )
+    from .resources.cluster_provider import ClusterProvider
 
 # Exports are loaded on first use: importing pulumi_mixpeek.models (as the emulator does)
-# must not pay for pulumi, httpx and the resource modules.
+# must not pay for pulumi, httpx and the resource modules, and a program declaring clusters
+# must not pay for the provider (httpx, pydantic).
 _EXPORTS = {
     "APIConnectionError": ".errors",
     "APIError": ".errors",
@@ -60,7 +61,7 @@ _EXPORTS = {
     "AuthenticationError": ".errors",
     "Cluster": ".resources",
     "ClusterMetadata": ".models",
-    "ClusterProvider": ".resources",
+    "ClusterProvider": ".resources.cluster_provider",
     "ConfigurationError": ".errors",
     "EnrichmentFieldMappingArgs": ".resources",
     "FieldSpec": ".fields",

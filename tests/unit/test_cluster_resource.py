@@ -4,11 +4,15 @@ and dicts alike, Outputs anywhere), typed outputs; and the args classes mirrorin
 from __future__ import annotations
 
 import dataclasses
+import json
+import subprocess
+import sys
 from typing import Any
 
 import pulumi
 import pulumi_mixpeek as mixpeek
 import pytest
+from pulumi.dynamic.dynamic import serialize_provider
 from pulumi_mixpeek.models import ClusterMetadata
 from pulumi_mixpeek.models.config import (
     AttributeBasedConfig,
@@ -21,7 +25,8 @@ from pulumi_mixpeek.models.config import (
     WeightLearningConfig,
 )
 from pulumi_mixpeek.models.declaration import ClusterDeclaration
-from pulumi_mixpeek.resources.cluster import Cluster
+from pulumi_mixpeek.resources.cluster import OUTPUT_NAMES, SERIALIZED_PROVIDER, Cluster
+from pulumi_mixpeek.resources.cluster_provider import ClusterProvider
 
 pytestmark = pytest.mark.unit
 
@@ -66,9 +71,39 @@ def test_args_classes_mirror_the_models(args_class: Any, model: Any, internal: s
 
 def test_resource_declares_every_input_and_output() -> None:
     annotated = set(Cluster.__annotations__)
-    assert set(ClusterDeclaration.model_fields) <= annotated
-    assert set(ClusterMetadata.model_fields) <= annotated
+    assert annotated == {*ClusterDeclaration.model_fields, *ClusterMetadata.model_fields}
     assert "cluster_id" in annotated
+    assert set(OUTPUT_NAMES) == set(ClusterMetadata.model_fields) - set(
+        ClusterDeclaration.model_fields
+    )
+
+
+def test_registered_provider_is_what_the_sdk_would_serialize() -> None:
+    """Cluster registers a precomputed ``__provider``; it must be the SDK's own pickle."""
+    assert serialize_provider(ClusterProvider()) == SERIALIZED_PROVIDER
+
+
+# Declaring clusters is all a program does with the package: it must not pay for the
+# provider's HTTP client and API models (httpx, pydantic: about 0.4 s per program run), which
+# only the dynamic-provider host needs.
+DECLARE_ONLY = """
+import json, sys
+import pulumi_mixpeek as mixpeek
+mixpeek.Cluster, mixpeek.AttributeConfigArgs, mixpeek.VectorConfigArgs, mixpeek.LLMLabelingArgs
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in
+      ("httpx", "pydantic", "pulumi_mixpeek") and m != "pulumi_mixpeek"
+      and not m.startswith(("pulumi_mixpeek.resources",)))))
+print(json.dumps("pulumi_mixpeek.resources.cluster_provider" in sys.modules))
+"""
+
+
+def test_declaring_clusters_does_not_import_the_provider_implementation() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", DECLARE_ONLY], capture_output=True, text=True, check=True
+    )
+    heavy, provider_module = (json.loads(line) for line in done.stdout.splitlines())
+    assert heavy == []
+    assert provider_module is False
 
 
 @pulumi.runtime.test

@@ -1,4 +1,8 @@
-"""One module per Pulumi resource."""
+"""One module per Pulumi resource.
+
+The providers (``cluster_provider.ClusterProvider``) are not imported here: a program that
+declares resources never runs them, and they bring the HTTP client and the API models.
+"""
 
 from .cluster import Cluster
 from .cluster_args import (
@@ -11,12 +15,10 @@ from .cluster_args import (
     VectorConfigArgs,
     WeightLearningConfigArgs,
 )
-from .cluster_provider import ClusterProvider
 
 __all__ = [
     "AttributeConfigArgs",
     "Cluster",
-    "ClusterProvider",
     "EnrichmentFieldMappingArgs",
     "InputMappingArgs",
     "LLMLabelingArgs",

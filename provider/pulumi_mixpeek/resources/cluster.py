@@ -8,13 +8,13 @@ changing any other input replaces it (delete first when the replacement keeps th
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
 import pulumi.dynamic
 
-from ..models import ClusterMetadata
 from .cluster_args import (
     AttributeConfigArgs,
     LLMLabelingArgs,
@@ -22,12 +22,18 @@ from .cluster_args import (
     VectorConfigArgs,
     to_plain,
 )
-from .cluster_provider import ClusterProvider
 
-__all__ = ["CLUSTER_TYPE", "Cluster", "OUTPUT_NAMES"]
+__all__ = ["CLUSTER_TYPE", "Cluster", "OUTPUT_NAMES", "SERIALIZED_PROVIDER"]
 
-#: Outputs that are not inputs: cluster_id and every ClusterMetadata field.
-OUTPUT_NAMES: tuple[str, ...] = tuple(ClusterMetadata.model_fields)
+#: ``pulumi.dynamic``'s serialization of ``ClusterProvider()``: a plain pickle that names the
+#: class ``pulumi_mixpeek.resources.cluster_provider.ClusterProvider`` and gives it no state.
+#: Precomputed so that declaring a Cluster does not import the provider's module (httpx and
+#: the pydantic API models, about 0.4 s per program run; only the dynamic-provider host runs
+#: the provider). tests/unit/test_cluster_resource.py checks it against the SDK's own.
+SERIALIZED_PROVIDER = (
+    "gASVRwAAAAAAAACMKXB1bHVtaV9taXhwZWVrLnJlc291cmNlcy5jbHVzdGVyX3Byb3ZpZGVylIwPQ2x1c3RlclBy"
+    "b3ZpZGVylJOUKYGUfZRiLg=="
+)
 
 
 class Cluster(pulumi.dynamic.Resource, module="mixpeek", name="Cluster"):
@@ -118,9 +124,20 @@ class Cluster(pulumi.dynamic.Resource, module="mixpeek", name="Cluster"):
         }
         props: dict[str, Any] = {name: to_plain(value) for name, value in inputs.items()}
         for name in OUTPUT_NAMES:
-            props.setdefault(name, None)
-        super().__init__(ClusterProvider(), resource_name, props, opts)
+            props[name] = None
+        # What pulumi.dynamic.Resource.__init__ does with a provider that captures no secret
+        # (ClusterProvider.serialize_as_secret_always is False), minus the pickling.
+        props["__provider"] = SERIALIZED_PROVIDER
+        pulumi.CustomResource.__init__(self, CLUSTER_TYPE, resource_name, props, opts)
 
 
 #: The type token, ``pulumi-python:dynamic/mixpeek:Cluster`` (from the class statement above).
 CLUSTER_TYPE: str = f"pulumi-python:{Cluster._resource_type_name}"
+
+#: Outputs that are not inputs: cluster_id and every other ClusterMetadata field (declared
+#: above as typed attributes; a unit test keeps them equal to ClusterMetadata's fields).
+OUTPUT_NAMES: tuple[str, ...] = tuple(
+    name
+    for name in Cluster.__annotations__
+    if name not in inspect.signature(Cluster.__init__).parameters
+)
