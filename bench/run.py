@@ -30,6 +30,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -109,9 +110,13 @@ class BenchStack:
         spec = {"variant": self.variant, "n": self.n, "revision": revision}
         (self.project.root / "bench.json").write_text(json.dumps(spec))
         self.emulator.reset()
+        server_before = _process_cpu_seconds(self.emulator.process.pid)
+        cpu_before = _children_cpu_seconds()
         started = time.perf_counter()
         self.project.run(*args, record=False)
         seconds = time.perf_counter() - started
+        cpu = _children_cpu_seconds() - cpu_before
+        server_cpu = _process_cpu_seconds(self.emulator.process.pid) - server_before
         calls = Counter(
             r["method"]
             for r in self.emulator.requests()
@@ -119,6 +124,8 @@ class BenchStack:
         )
         result: dict[str, Any] = {
             "seconds": seconds,
+            "cpu_seconds": cpu,
+            "server_cpu_seconds": server_cpu,
             "calls_per_resource": {m: c / self.n for m, c in sorted(calls.items())},
         }
         if step in ("up", "update"):
@@ -142,6 +149,19 @@ class BenchStack:
             "outputs_per_resource": statistics.mean(len(r["outputs"]) for r in resources),
             "provider_bytes": sorted(providers),
         }
+
+
+def _children_cpu_seconds() -> float:
+    """CPU time of every finished child process tree: the CLI, the program, the provider host
+    (each waited for by its parent, so its time is counted once it has exited)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _process_cpu_seconds(pid: int) -> float:
+    """CPU time of a running process (the emulator), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_size(n: int, bin_dir: Path, emulator: Emulator, workdir: Path) -> dict[str, Any]:
@@ -272,8 +292,10 @@ def _emulator_startups() -> list[float]:
 
 
 # -- aggregation -----------------------------------------------------------------------------
-def _median_seconds(runs: list[dict[str, Any]], variant: str, step: str) -> float:
-    return statistics.median(run[variant][step]["seconds"] for run in runs)
+def _median_seconds(
+    runs: list[dict[str, Any]], variant: str, step: str, key: str = "seconds"
+) -> float:
+    return statistics.median(run[variant][step][key] for run in runs)
 
 
 def _calls(figures: dict[str, float]) -> str:
@@ -310,6 +332,16 @@ def evaluate(data: dict[str, Any]) -> list[tuple[str, bool, str]]:
             f"wall time ≤ {TIME_TARGET:.2f}× thin floor at N={TARGET_N}",
             all(r <= TIME_TARGET for r in ratios.values()),
             ", ".join(f"{s} {r:.2f}×" for s, r in ratios.items()),
+        ))
+        cpu = {
+            step: _median_seconds(target_runs, "provider", step, "cpu_seconds")
+            / _median_seconds(target_runs, "thin", step, "cpu_seconds")
+            for step in STEPS
+        }
+        verdicts.append((
+            f"(the same with CPU time instead of wall time, N={TARGET_N})",
+            all(r <= TIME_TARGET for r in cpu.values()),
+            ", ".join(f"{s} {r:.2f}×" for s, r in cpu.items()),
         ))
     first = {n: runs[str(n)][0] for n in sizes}
     state = {
@@ -410,6 +442,29 @@ def render(data: dict[str, Any]) -> str:
             lines.append(
                 f"| {n} | {step} | {p:.2f} | {t:.2f} | {z:.2f} | {p / t:.2f}× | {p / z:.2f}× "
                 f"| {t / z:.2f}× |"
+            )
+    lines += [
+        "",
+        "## CPU time",
+        "",
+        "CPU seconds of every process of the step (CLI, program, provider host; from "
+        "`getrusage(RUSAGE_CHILDREN)`), which other work on the machine inflates far less than "
+        "wall time; the server's CPU time (`/proc`) is shown apart.",
+        "",
+        "| N | step | provider s | thin s | noop s | provider / thin | provider / noop | "
+        "server s (provider, thin) |",
+        "|---:|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for n in sizes:
+        for step in STEPS:
+            p, t, z = (_median_seconds(runs[str(n)], v, step, "cpu_seconds") for v in VARIANTS)
+            server = ", ".join(
+                f"{_median_seconds(runs[str(n)], v, step, 'server_cpu_seconds'):.2f}"
+                for v in ("provider", "thin")
+            )
+            lines.append(
+                f"| {n} | {step} | {p:.2f} | {t:.2f} | {z:.2f} | {p / t:.2f}× | {p / z:.2f}× "
+                f"| {server} |"
             )
     if len(sizes) >= 2:
         intervals = [f"{a}→{b}" for a, b in zip(sizes, sizes[1:], strict=False)]
@@ -512,20 +567,26 @@ def plot(data: dict[str, Any], path: Path) -> None:
 
     sizes = _sizes(data)
     runs = data["runs"]
-    figure, axes = plt.subplots(1, len(STEPS), figsize=(3.2 * len(STEPS), 3.4), sharey=True)
+    figure, grid = plt.subplots(
+        2, len(STEPS), figsize=(3.2 * len(STEPS), 6.4), sharey="row", sharex=True
+    )
     styles = {"provider": "o-", "thin": "s--", "noop": "^:"}
-    for ax, step in zip(axes, STEPS, strict=True):
-        for variant in VARIANTS:
-            ax.plot(sizes, [_median_seconds(runs[str(n)], variant, step) for n in sizes],
-                    styles[variant], label=variant)
-        ax.set_title(step)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel("N clusters")
-        ax.set_xticks(sizes, [str(n) for n in sizes])
-        ax.grid(True, which="both", alpha=0.3)
-    axes[0].set_ylabel("wall time (s)")
-    axes[0].legend()
+    for row, (key, label) in enumerate((("seconds", "wall time (s)"),
+                                        ("cpu_seconds", "CPU time, all processes (s)"))):
+        for ax, step in zip(grid[row], STEPS, strict=True):
+            for variant in VARIANTS:
+                ax.plot(sizes,
+                        [_median_seconds(runs[str(n)], variant, step, key) for n in sizes],
+                        styles[variant], label=variant)
+            ax.set_title(step if row == 0 else "")
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xticks(sizes, [str(n) for n in sizes])
+            ax.grid(True, which="both", alpha=0.3)
+            if row == 1:
+                ax.set_xlabel("N clusters")
+        grid[row][0].set_ylabel(label)
+    grid[0][0].legend()
     figure.suptitle(f"pulumi-mixpeek against its floors ({data['date'][:10]}, "
                     f"{data['cpus']} CPUs)")
     figure.tight_layout()
