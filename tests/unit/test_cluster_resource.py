@@ -90,9 +90,7 @@ DECLARE_ONLY = """
 import json, sys
 import pulumi_mixpeek as mixpeek
 mixpeek.Cluster, mixpeek.AttributeConfigArgs, mixpeek.VectorConfigArgs, mixpeek.LLMLabelingArgs
-print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in
-      ("httpx", "pydantic", "pulumi_mixpeek") and m != "pulumi_mixpeek"
-      and not m.startswith(("pulumi_mixpeek.resources",)))))
+print(json.dumps(sorted({m.split(".")[0] for m in sys.modules} & {"httpx", "pydantic"})))
 print(json.dumps("pulumi_mixpeek.resources.cluster_provider" in sys.modules))
 """
 
