@@ -35,7 +35,17 @@ from typing import Any, TextIO
 
 from ._constants import TYPE_TOKEN_PREFIX
 
-__all__ = ["InputError", "Plan", "Step", "Violation", "main", "parse", "render", "verdict"]
+__all__ = [
+    "InputError",
+    "Plan",
+    "Step",
+    "Violation",
+    "build_parser",
+    "main",
+    "parse",
+    "render",
+    "verdict",
+]
 
 #: Engine step ops as a reviewer reads them; an op not listed here changes nothing.
 _CHANGE_OPS = {
@@ -358,7 +368,7 @@ def _read(path: str, stdin: TextIO) -> tuple[str, str]:
         raise InputError(f"cannot read {path}: {exc.strerror}.") from None
 
 
-def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mixpeek-plan-summary",
         description="Markdown summary of `pulumi preview --json` for a pull-request comment.",
@@ -380,7 +390,11 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
         action="store_true",
         help="exit 1 when a Mixpeek resource would be deleted",
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
+    args = build_parser().parse_args(argv)
     try:
         plan = parse([_read(path, stdin or sys.stdin) for path in args.previews])
     except InputError as exc:
