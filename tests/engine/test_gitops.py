@@ -1,7 +1,7 @@
 """The `pulumi` commands of the GitOps example workflows, against the real CLI: every flag
 they pass exists, and the drift check finds a change made outside Pulumi without changing
 anything. (The preview step's form, `preview --json --policy-pack` with streaming JSON, and
-its summary are tested in test_plan_summary.py.)"""
+its summary are tested in test_plan_summary_engine.py.)"""
 
 from __future__ import annotations
 
