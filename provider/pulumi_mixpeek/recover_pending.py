@@ -59,6 +59,11 @@ EXIT_PENDING = 3
 EXIT_NEEDS_PERSON = 4
 
 _PROG = "mixpeek-recover-pending"
+_EMPTY_ATTRS_HINT = (
+    "With a file backend this means the kill left an empty `<stack>.json.attrs` beside the "
+    "checkpoint (the checkpoint itself is intact): delete the empty .attrs files under the "
+    "backend's .pulumi directory and run again (README, 'Recovering from an interrupted run')."
+)
 
 
 class RecoveryError(Exception):
@@ -84,7 +89,10 @@ class _Pulumi:
             ) from None
         if done.returncode != 0:
             # pulumi's own error text; it never holds config values.
-            raise RecoveryError(f"`pulumi {what}` failed: {done.stderr.strip()}")
+            message = f"`pulumi {what}` failed: {done.stderr.strip()}"
+            if "failed to load checkpoint: EOF" in done.stderr:
+                message += f" {_EMPTY_ATTRS_HINT}"
+            raise RecoveryError(message)
         return done.stdout
 
     def _json(self, *args: str, what: str) -> dict[str, Any]:

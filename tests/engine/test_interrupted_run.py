@@ -153,7 +153,12 @@ def interrupt_up(stack: Stack, clusters: int, kill_at_pending: int) -> Interrupt
     for pid in survivors:
         os.kill(pid, signal.SIGKILL)
     wait_until_settled(stack)
-    # A killed run keeps the stack locked (file backend).
+    # The README's procedure: a kill during a file-backend write can leave an empty
+    # ``.attrs`` sidecar (then every command fails with "failed to load checkpoint: EOF");
+    # delete those. And a killed run keeps the stack locked.
+    for sidecar in (stack.project.root / ".state").rglob("*.attrs"):
+        if sidecar.stat().st_size == 0:
+            sidecar.unlink()
     stack.run("cancel", "--yes")
 
     result = Interrupted(
@@ -231,6 +236,8 @@ def test_up_killed_during_creates_is_recovered(stack: Stack, slow_creates: None)
         declared = resource["inputs"]
         assert by_name[declared["cluster_name"]]["metadata"] == declared.get("metadata")
     stack.run("preview", "--expect-no-changes")
+    code, report = recover(stack)
+    assert code == 0 and "nothing to do" in report, report
     assert run_processes(stack) == []
 
 
@@ -239,9 +246,12 @@ def test_refresh_import_pending_creates_drops_them_unread(stack: Stack, slow_cre
     """What Pulumi's own non-interactive answer does here (README, "Recovering from an
     interrupted run"): the CLI turns each named pending create into a pending import, the
     refresh reads only the resources already in the state, and the new snapshot keeps only
-    pending creates; so the clusters vanish from the state and stay on the server."""
+    pending creates; so the clusters vanish from the state and stay on the server. The
+    pending creates not named are then resolved with ``--strategy recreate``."""
     run = interrupt_up(stack, 12, 6)
-    imported = {p["urn"]: run.cluster_id(p) for p in run.reached}
+    assert len(run.reached) >= 2, len(run.reached)
+    named, unnamed = run.reached[:1], run.reached[1:]
+    imported = {p["urn"]: run.cluster_id(p) for p in named}
     flags = [
         arg
         for urn, cluster_id in imported.items()
@@ -256,6 +266,23 @@ def test_refresh_import_pending_creates_drops_them_unread(stack: Stack, slow_cre
     state = stack.project.export()["deployment"]
     assert {r["urn"] for r in state["resources"]}.isdisjoint(imported)
     still_pending = {op["resource"]["urn"] for op in state.get("pending_operations") or []}
-    assert still_pending == {p["urn"] for p in run.missed}
+    assert still_pending == {p["urn"] for p in unnamed + run.missed}
     for cluster_id in imported.values():
         assert stack.server_cluster(cluster_id) is not None, "orphaned on the server"
+
+    code, report = recover(stack, "--strategy", "recreate")
+    assert code == 3, report  # dry run, something to do
+    before = len(stack.api_requests())
+    code, report = recover(stack, "--strategy", "recreate", "--yes")
+    assert code == 0, report
+    deleted = {
+        r["path"].rsplit("/", 1)[1]
+        for r in stack.api_requests()[before:]
+        if r["method"] == "DELETE"
+    }
+    assert deleted == {run.cluster_id(p) for p in unnamed}
+    assert {r["method"] for r in stack.api_requests()[before:]} <= {"GET", "DELETE"}
+    assert pending_creates(stack) == []
+    for cluster_id in deleted:
+        assert stack.server_cluster(cluster_id) is None
+    assert recover(stack)[0] == 0
