@@ -110,6 +110,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name == "native":  # the native face, a subpackage: `mixpeek.native.Cluster`
+        return importlib.import_module(".native", __name__)
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "BACKOFF_INITIAL_S",
     "BACKOFF_MAX_S",
+    "CLUSTER_TOKEN",
     "CONFIG_API_KEY",
     "CONFIG_ENDPOINT",
     "CONFIG_NAMESPACE",
@@ -15,6 +16,7 @@ __all__ = [
     "GENERATED_NAME_PREFIX",
     "LIST_PAGE_SIZE",
     "MAX_RETRIES",
+    "PACKAGE_NAME",
     "RETRY_AFTER_MAX_S",
     "RETRY_STATUSES",
     "TIMEOUT_CONNECT_S",
@@ -30,6 +32,10 @@ DEFAULT_ENDPOINT = "https://api.mixpeek.com"
 #: Every resource of this package has a type token starting with this (the resource classes
 #: are declared with ``module="mixpeek"``; the Python dynamic-provider host adds the rest).
 TYPE_TOKEN_PREFIX = "pulumi-python:dynamic/mixpeek:"
+
+#: The native provider's package and resource tokens (plugin ``pulumi-resource-mixpeek``).
+PACKAGE_NAME = "mixpeek"
+CLUSTER_TOKEN = "mixpeek:index:Cluster"
 
 #: Stack configuration keys, as ``pulumi.dynamic.ConfigureRequest.config.get`` takes them
 #: (fully qualified, so the project name is not prepended).

@@ -16,6 +16,7 @@ mutable field changed) + 1 GET; delete = 1 DELETE.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from typing import Any, NoReturn
 
@@ -42,14 +43,18 @@ from ..validation import validate_inputs
 __all__ = ["ClusterProvider", "adopt_existing", "generate_cluster_name"]
 
 
-def generate_cluster_name() -> str:
+def generate_cluster_name(random_seed: bytes | None = None) -> str:
     """A name for a cluster declared without one.
 
     Assumption (documented in the README): the API would generate a name itself, but check
     sets one, so that it is a stable input shown in preview and so that a create whose
     response was lost can be found again by name instead of being repeated blindly (see
-    ``client.py``).
+    ``client.py``). With the engine's random seed (the native plugin's check gets one; it is
+    the same for a resource in preview and in the update that follows) the name is derived
+    from it, so the name shown in preview is the name created.
     """
+    if random_seed:
+        return GENERATED_NAME_PREFIX + hashlib.sha256(random_seed).hexdigest()[:12]
     return GENERATED_NAME_PREFIX + secrets.token_hex(6)
 
 
@@ -85,7 +90,9 @@ class ClusterProvider(ResourceProvider):
         return shared_client(settings)
 
     # -- local operations ---------------------------------------------------------------
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(
+        self, olds: dict[str, Any], news: dict[str, Any], random_seed: bytes | None = None
+    ) -> CheckResult:
         raw = strip_internal(news)
         inputs = canonical_inputs(raw)
         if inputs.get("cluster_name") is None:
@@ -94,7 +101,9 @@ class ClusterProvider(ResourceProvider):
             # preview, stable across runs and refreshes) rather than a hidden server value.
             previous = (olds or {}).get("cluster_name")
             inputs["cluster_name"] = (
-                previous if isinstance(previous, str) and previous else generate_cluster_name()
+                previous
+                if isinstance(previous, str) and previous
+                else generate_cluster_name(random_seed)
             )
         return CheckResult(inputs, validate_inputs(raw))
 

@@ -1,0 +1,44 @@
+"""The native face: the same Cluster, served by the plugin ``pulumi-resource-mixpeek``.
+
+import pulumi
+import pulumi_mixpeek.native as mixpeek
+
+staging = mixpeek.Provider("staging", namespace="staging")
+cluster = mixpeek.Cluster(
+    "products",
+    collection_ids=["col_products"],
+    vector_config=mixpeek.VectorConfigArgs(
+        feature_uris=["mixpeek://text_extractor@v1/embedding"], clustering_method="kmeans"
+    ),
+    opts=pulumi.ResourceOptions(provider=staging),
+)
+
+The engine finds the plugin on PATH (it is a console script of this package) or among the
+installed plugins; see the README, "Two faces".
+"""
+
+from ..resources.cluster_args import (
+    AttributeConfigArgs,
+    EnrichmentFieldMappingArgs,
+    InputMappingArgs,
+    LabelingInputsArgs,
+    LLMLabelingArgs,
+    SourceEnrichmentConfigArgs,
+    VectorConfigArgs,
+    WeightLearningConfigArgs,
+)
+from .cluster import Cluster
+from .provider import Provider
+
+__all__ = [
+    "AttributeConfigArgs",
+    "Cluster",
+    "EnrichmentFieldMappingArgs",
+    "InputMappingArgs",
+    "LLMLabelingArgs",
+    "LabelingInputsArgs",
+    "Provider",
+    "SourceEnrichmentConfigArgs",
+    "VectorConfigArgs",
+    "WeightLearningConfigArgs",
+]

@@ -1,0 +1,270 @@
+"""The native provider ``mixpeek``: the resource providers of ``resources/`` behind the
+engine's provider interface (``pulumi.provider.experimental.provider.Provider``).
+
+Thin on purpose: every rule (check, diff, create, read, update, delete) is the dynamic
+provider's own method, called with plain values (``values.py``). What the native protocol adds:
+- configuration per provider instance (``mixpeek:apiKey`` / ``namespace`` / ``endpoint``
+  for the default provider, the same keys as arguments of an explicit provider), so one
+  program can address several namespaces; the environment variables stay the fallback;
+- the engine's random seed for generated names (the name shown in preview is the one created);
+- a detailed diff, so ``replaceOnChanges``, ``ignoreChanges`` and the preview's
+  ``[diff: ~field]`` work as under the dynamic host;
+- errors as one message, with the API key removed (``server.py`` sends it without traceback).
+
+Calls run in worker threads (the client is synchronous), so the engine's parallel steps run
+in parallel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar
+
+from pulumi.dynamic import ConfigureRequest as DynamicConfigureRequest
+from pulumi.dynamic.config import Config
+from pulumi.provider.experimental.provider import (
+    CheckFailure,
+    CheckRequest,
+    CheckResponse,
+    ConfigureRequest,
+    ConfigureResponse,
+    CreateRequest,
+    CreateResponse,
+    DeleteRequest,
+    DiffRequest,
+    DiffResponse,
+    GetSchemaRequest,
+    GetSchemaResponse,
+    InvokeRequest,
+    InvokeResponse,
+    PropertyDiff,
+    PropertyDiffKind,
+    Provider,
+    ReadRequest,
+    ReadResponse,
+    UpdateRequest,
+    UpdateResponse,
+)
+
+from .._constants import (
+    CLUSTER_TOKEN,
+    CONFIG_API_KEY,
+    CONFIG_ENDPOINT,
+    CONFIG_NAMESPACE,
+    PACKAGE_NAME,
+)
+from .._unknowns import is_unknown
+from ..config import ProviderSettings, validate_endpoint
+from ..diff import changed_fields
+from ..errors import MixpeekError, redact
+from ..normalize import canonical_inputs
+from ..resources.cluster_provider import ClusterProvider
+from .values import plain_map, property_map, secret_keys
+
+__all__ = ["MixpeekProvider", "ProviderError"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class ProviderError(Exception):
+    """What the user reads when a call fails: one message, free of the API key."""
+
+
+@dataclass(frozen=True)
+class _Resource:
+    """A resource type: its provider (the dynamic one's rules) and the fields its diff
+    compares, in canonical form."""
+
+    provider: ClusterProvider
+    changed: Callable[[Mapping[str, Any], Mapping[str, Any]], list[str]]
+    canonical: Callable[[Mapping[str, Any]], dict[str, Any]]
+
+
+def _user_message(exc: BaseException) -> str:
+    if isinstance(exc, MixpeekError | ProviderError):
+        return str(exc)
+    # A bug rather than a user error: still one line, naming the exception type.
+    return f"{type(exc).__name__}: {exc} (an internal error of pulumi-resource-mixpeek)"
+
+
+def _errors_as_messages(
+    method: Callable[P, Coroutine[Any, Any, R]],
+) -> Callable[P, Coroutine[Any, Any, R]]:
+    """Every exception leaves as a ``ProviderError`` holding only its message, the key
+    removed, with no chained cause that could carry it elsewhere."""
+
+    @functools.wraps(method)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await method(*args, **kwargs)
+        except Exception as exc:  # the boundary to the engine
+            self = args[0]
+            key = self._settings.api_key if isinstance(self, MixpeekProvider) else None
+            raise ProviderError(redact(_user_message(exc), [key])) from None
+
+    return wrapper
+
+
+def _config_getter(request: ConfigureRequest) -> Callable[[str], Any]:
+    """``mixpeek:apiKey`` ... from the provider's arguments (``apiKey``), else from the
+    configuration variables (``mixpeek:config:apiKey``). Unknown values count as unset."""
+    args = plain_map(request.args)
+
+    def get(key: str) -> Any:
+        package, name = key.split(":", 1)
+        value = args.get(name)
+        if value is None:
+            value = request.variables.get(f"{package}:config:{name}")
+        return None if is_unknown(value) else value
+
+    return get
+
+
+class MixpeekProvider(Provider):
+    """The ``mixpeek`` package: ``mixpeek:index:Cluster``."""
+
+    def __init__(self) -> None:
+        self._settings = ProviderSettings.resolve()
+        self._resources = {
+            CLUSTER_TOKEN: _Resource(ClusterProvider(), changed_fields, canonical_inputs),
+        }
+
+    def _resource(self, token: str) -> _Resource:
+        resource = self._resources.get(token)
+        if resource is None:
+            raise ProviderError(
+                f"The mixpeek provider has no resource type {token!r}; it serves "
+                f"{', '.join(sorted(self._resources))}."
+            )
+        return resource
+
+    # -- provider configuration ---------------------------------------------------------
+    @_errors_as_messages
+    async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
+        from ..schema import schema_json  # the generated schema, the one source of truth
+
+        return GetSchemaResponse(schema=schema_json())
+
+    @_errors_as_messages
+    async def check_config(self, request: CheckRequest) -> CheckResponse:
+        failures = []
+        endpoint = plain_map(request.new_inputs).get("endpoint")
+        if isinstance(endpoint, str) and not is_unknown(endpoint):
+            try:
+                validate_endpoint(endpoint)
+            except MixpeekError as exc:
+                failures.append(CheckFailure("endpoint", str(exc)))
+        return CheckResponse(inputs=request.new_inputs, failures=failures)
+
+    @_errors_as_messages
+    async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
+        get = _config_getter(request)
+        self._settings = ProviderSettings.resolve(get)
+        known = {
+            key: get(key)
+            for key in (CONFIG_API_KEY, CONFIG_NAMESPACE, CONFIG_ENDPOINT)
+            if get(key) is not None
+        }
+        for resource in self._resources.values():
+            resource.provider.configure(DynamicConfigureRequest(Config(known, PACKAGE_NAME)))
+        # supports_preview=False: the engine shows the inputs as the planned outputs and
+        # never calls create/update during preview, which so needs no key, as before.
+        return ConfigureResponse(accept_secrets=True, supports_preview=False)
+
+    # -- local operations ---------------------------------------------------------------
+    @_errors_as_messages
+    async def check(self, request: CheckRequest) -> CheckResponse:
+        resource = self._resource(request.type)
+        result = resource.provider.check(
+            plain_map(request.old_inputs),
+            plain_map(request.new_inputs),
+            random_seed=request.random_seed or None,
+        )
+        return CheckResponse(
+            inputs=property_map(result.inputs or {}, secret_keys(request.new_inputs)),
+            failures=[CheckFailure(f.property, f.reason) for f in result.failures or []],
+        )
+
+    @_errors_as_messages
+    async def diff(self, request: DiffRequest) -> DiffResponse:
+        resource = self._resource(request.type)
+        olds = plain_map(request.old_state)
+        news = plain_map(request.new_inputs)
+        result = resource.provider.diff(request.resource_id, olds, news)
+        if result.changes is False:
+            return DiffResponse(changes=False)
+        changed = resource.changed(olds, news)
+        replaces = set(result.replaces or [])
+        old, new = resource.canonical(olds), resource.canonical(news)
+        return DiffResponse(
+            changes=bool(changed),
+            replaces=sorted(replaces),
+            delete_before_replace=bool(result.delete_before_replace),
+            diffs=changed,
+            detailed_diff={
+                name: PropertyDiff(_diff_kind(name in old, name in new, name in replaces), True)
+                for name in changed
+            },
+        )
+
+    # -- API operations -----------------------------------------------------------------
+    @_errors_as_messages
+    async def create(self, request: CreateRequest) -> CreateResponse:
+        resource = self._resource(request.type)
+        result = await asyncio.to_thread(
+            resource.provider.create, plain_map(request.properties)
+        )
+        return CreateResponse(
+            resource_id=result.id,
+            properties=property_map(result.outs or {}, secret_keys(request.properties)),
+        )
+
+    @_errors_as_messages
+    async def read(self, request: ReadRequest) -> ReadResponse:
+        resource = self._resource(request.type)
+        state = {**plain_map(request.inputs), **plain_map(request.properties)}
+        result = await asyncio.to_thread(resource.provider.read, request.resource_id, state)
+        if not result.id:
+            return ReadResponse(resource_id="")
+        secrets = secret_keys(request.properties) | secret_keys(request.inputs)
+        return ReadResponse(
+            resource_id=result.id,
+            properties=property_map(result.outs or {}, secrets),
+            inputs=property_map(result.inputs or {}, secrets),
+        )
+
+    @_errors_as_messages
+    async def update(self, request: UpdateRequest) -> UpdateResponse:
+        resource = self._resource(request.type)
+        result = await asyncio.to_thread(
+            resource.provider.update,
+            request.resource_id,
+            plain_map(request.olds),
+            plain_map(request.news),
+        )
+        return UpdateResponse(
+            properties=property_map(result.outs or {}, secret_keys(request.news))
+        )
+
+    @_errors_as_messages
+    async def delete(self, request: DeleteRequest) -> None:
+        resource = self._resource(request.type)
+        await asyncio.to_thread(
+            resource.provider.delete, request.resource_id, plain_map(request.properties)
+        )
+
+    @_errors_as_messages
+    async def invoke(self, request: InvokeRequest) -> InvokeResponse:
+        raise ProviderError(f"The mixpeek provider has no function {request.tok!r}.")
+
+
+def _diff_kind(had: bool, has: bool, replaces: bool) -> PropertyDiffKind:
+    if not had:
+        return PropertyDiffKind.ADD_REPLACE if replaces else PropertyDiffKind.ADD
+    if not has:
+        return PropertyDiffKind.DELETE_REPLACE if replaces else PropertyDiffKind.DELETE
+    return PropertyDiffKind.UPDATE_REPLACE if replaces else PropertyDiffKind.UPDATE

@@ -1,0 +1,206 @@
+"""The native plugin's adapter without the engine: property values in and out, check with the
+engine's random seed, the detailed diff, configuration per instance, and error messages.
+No network (the provider's API operations are covered by the engine tier)."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+import pytest
+from pulumi.provider.experimental.property_value import PropertyValue, PropertyValueType
+from pulumi.provider.experimental.provider import (
+    CheckRequest,
+    ConfigureRequest,
+    CreateRequest,
+    DiffRequest,
+    PropertyDiffKind,
+)
+from pulumi_mixpeek import native
+from pulumi_mixpeek._constants import CLUSTER_TOKEN, UNKNOWN_SENTINEL
+from pulumi_mixpeek.plugin.provider import MixpeekProvider, ProviderError
+from pulumi_mixpeek.plugin.server import _message
+from pulumi_mixpeek.plugin.values import from_plain, plain_map, property_map, to_plain
+from pulumi_mixpeek.resources.cluster import Cluster as DynamicCluster
+
+from tests.unit.cluster_helpers import URI_A, VECTOR
+
+pytestmark = pytest.mark.unit
+
+URN = f"urn:pulumi:test::proj::{CLUSTER_TOKEN}::products"
+KEY = "sk_plugin_unit_SECRET_4242"
+T = TypeVar("T")
+
+
+def run(call: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(call)
+
+
+def computed(value: PropertyValue) -> bool:
+    # PropertyValue.computed() == PropertyValue.computed() raises in SDK 3.272.0.
+    return value.type is PropertyValueType.COMPUTED
+
+
+def props(values: dict[str, Any]) -> dict[str, PropertyValue]:
+    return property_map(values)
+
+
+# -- values ------------------------------------------------------------------------------
+def test_values_round_trip_numbers_unknowns_and_secrets() -> None:
+    engine = {
+        "n": PropertyValue(5.0),
+        "x": PropertyValue(0.5),
+        "unknown": PropertyValue.computed(),
+        "nested": PropertyValue({"list": PropertyValue([PropertyValue.computed()])}),
+        "secret": PropertyValue("hidden", is_secret=True),
+    }
+    plain = plain_map(engine)
+    assert plain == {
+        "n": 5.0,
+        "x": 0.5,
+        "unknown": UNKNOWN_SENTINEL,
+        "nested": {"list": [UNKNOWN_SENTINEL]},
+        "secret": "hidden",
+    }
+    back = property_map({**plain, "n": 5}, secrets={"secret"})
+    assert back["n"] == PropertyValue(5.0)  # ints go out as the wire's one number type
+    assert computed(back["unknown"])
+    assert back["secret"].is_secret and not back["x"].is_secret
+    assert to_plain(from_plain({"a": [1, None, True]})) == {"a": [1.0, None, True]}
+
+
+# -- check -------------------------------------------------------------------------------
+def check(news: dict[str, Any], olds: dict[str, Any] | None = None, seed: bytes = b"seed-1"):
+    request = CheckRequest(URN, props(olds or {}), props(news), seed)
+    return run(MixpeekProvider().check(request))
+
+
+def test_check_names_an_unnamed_cluster_from_the_random_seed() -> None:
+    unnamed = {k: v for k, v in VECTOR.items() if k != "cluster_name"}
+    first = check(unnamed, seed=b"seed-1")
+    again = check(unnamed, seed=b"seed-1")  # preview, then the update: same seed
+    other = check(unnamed, seed=b"seed-2")
+    name = to_plain(first.inputs["cluster_name"])
+    assert name.startswith("pulumi-") and len(name) == len("pulumi-") + 12
+    assert to_plain(again.inputs["cluster_name"]) == name
+    assert to_plain(other.inputs["cluster_name"]) != name
+    # Later runs keep the name they have.
+    kept = check(unnamed, olds=plain_map(first.inputs), seed=b"seed-3")
+    assert to_plain(kept.inputs["cluster_name"]) == name
+
+
+def test_check_reports_every_bad_property_and_keeps_unknowns_and_secrets() -> None:
+    bad = check({"collection_ids": [], "vector_config": {"clustering_method": "kmeanz"}})
+    failed = {f.property for f in bad.failures}
+    assert failed >= {"collection_ids", "vector_config.clustering_method"}
+
+    request = CheckRequest(
+        URN,
+        {},
+        {
+            **props(VECTOR),
+            "collection_ids": PropertyValue.computed(),
+            "metadata": PropertyValue({"k": PropertyValue("v")}, is_secret=True),
+        },
+        b"seed",
+    )
+    result = run(MixpeekProvider().check(request))
+    assert result.failures == []
+    assert computed(result.inputs["collection_ids"])
+    assert result.inputs["metadata"].is_secret
+
+
+# -- diff --------------------------------------------------------------------------------
+def diff(olds: dict[str, Any], news: dict[str, Any]):
+    request = DiffRequest(URN, "clu_1", props(olds), props(news), [])
+    return run(MixpeekProvider().diff(request))
+
+
+def test_diff_reports_each_changed_field_with_its_kind() -> None:
+    assert diff(VECTOR, VECTOR).changes is False
+
+    update = diff(VECTOR, {**VECTOR, "description": "new"})
+    assert update.changes is True and update.replaces == []
+    assert update.diffs == ["description"]
+    assert update.detailed_diff["description"].kind is PropertyDiffKind.ADD
+
+    moved = {**VECTOR, "collection_ids": ["col_b"], "vector_config": {
+        "feature_uris": [URI_A], "clustering_method": "hdbscan"}}
+    replace = diff(VECTOR, moved)
+    assert replace.replaces == ["collection_ids", "vector_config"]
+    assert replace.delete_before_replace  # the name stays: delete first
+    assert replace.detailed_diff["vector_config"].kind is PropertyDiffKind.UPDATE_REPLACE
+
+
+def test_diff_counts_engine_floats_as_the_declared_ints() -> None:
+    olds = {**VECTOR, "vector_config": {**VECTOR["vector_config"], "algorithm_params": {"k": 4}}}
+    news = {**olds, "vector_config": {**olds["vector_config"], "algorithm_params": {"k": 4.0}}}
+    assert diff(olds, news).changes is False
+
+
+# -- configuration and errors ------------------------------------------------------------
+def configure(provider: MixpeekProvider, args: dict[str, Any], variables: dict[str, str]) -> None:
+    request = ConfigureRequest(variables, property_map(args, secrets={"apiKey"}), True, False)
+    response = run(provider.configure(request))
+    assert response.accept_secrets and not response.supports_preview
+
+
+def test_configure_takes_the_instance_arguments_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("MIXPEEK_API_KEY", "MIXPEEK_NAMESPACE", "MIXPEEK_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+    provider = MixpeekProvider()
+    configure(
+        provider,
+        {"apiKey": KEY, "namespace": "staging"},
+        {"mixpeek:config:namespace": "ignored", "mixpeek:config:endpoint": "http://127.0.0.1:1"},
+    )
+    settings = provider._settings
+    assert (settings.api_key, settings.namespace, settings.endpoint) == (
+        KEY,
+        "staging",
+        "http://127.0.0.1:1",
+    )
+
+
+def test_errors_are_one_message_without_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("MIXPEEK_API_KEY", "MIXPEEK_NAMESPACE", "MIXPEEK_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+    provider = MixpeekProvider()
+    # Plain http to a remote host: refused before any request, in words, key removed.
+    configure(provider, {"apiKey": KEY, "namespace": "ns", "endpoint": f"http://{KEY}.example"}, {})
+    request = CreateRequest(URN, check(VECTOR).inputs or {}, 60.0, False)
+    with pytest.raises(ProviderError) as raised:
+        run(provider.create(request))
+    message = str(raised.value)
+    assert "plain http" in message
+    assert KEY not in message
+    assert raised.value.__cause__ is None and raised.value.__suppress_context__
+
+
+    # The SDK's servicer re-raises it with a stack appended; the message behind is found.
+    def sdk_servicer() -> None:
+        try:
+            raise raised.value
+        except Exception as exc:
+            raise Exception(f"{exc}:\n  File \"provider.py\", line 1") from None
+
+    with pytest.raises(Exception) as outer:
+        sdk_servicer()
+    assert _message(outer.value) == message
+
+
+def test_check_config_refuses_a_bad_endpoint() -> None:
+    request = CheckRequest(
+        "urn:pulumi:test::proj::pulumi:providers:mixpeek::p", {},
+        props({"endpoint": "ftp://example.com"}), b""
+    )
+    result = run(MixpeekProvider().check_config(request))
+    assert [f.property for f in result.failures] == ["endpoint"]
+
+
+# -- the native face ---------------------------------------------------------------------
+def test_native_cluster_takes_the_same_arguments_and_outputs_as_the_dynamic_one() -> None:
+    assert inspect.signature(native.Cluster.__init__) == inspect.signature(DynamicCluster.__init__)
+    assert native.Cluster.__annotations__ == DynamicCluster.__annotations__
