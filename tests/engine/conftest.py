@@ -14,7 +14,7 @@ _ROOT = Path(__file__).resolve().parents[2]
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-from tests.engine.helpers import API_KEY, PROGRAM, Stack  # noqa: E402
+from tests.engine.helpers import API_KEY, FACES, Face, Stack  # noqa: E402
 from tests.support.emulator import Emulator, running_emulator  # noqa: E402
 from tests.support.pulumi import PulumiProject, pulumi_bin_dir  # noqa: E402
 
@@ -37,16 +37,23 @@ def namespace() -> str:
 
 
 @pytest.fixture
+def face(request: pytest.FixtureRequest) -> Face:
+    """The dynamic face unless a test is parametrized over ``BOTH_FACES`` (indirect)."""
+    return FACES[getattr(request, "param", "dynamic")]
+
+
+@pytest.fixture
 def make_stack(
-    tmp_path: Path, bin_dir: Path, emulator: Emulator, namespace: str
+    tmp_path: Path, bin_dir: Path, emulator: Emulator, namespace: str, face: Face
 ) -> Callable[..., Stack]:
     def make(*, api_key: bool = True, name: str = "project") -> Stack:
-        project = PulumiProject.create(tmp_path / name, bin_dir, program=PROGRAM)
+        project = PulumiProject.create(tmp_path / name, bin_dir, program=face.program)
+        project.extra_env.update(face.env(bin_dir))
         project.set_config("mixpeek:endpoint", emulator.base_url)
         project.set_config("mixpeek:namespace", namespace)
         if api_key:
             project.set_config("mixpeek:apiKey", API_KEY, secret=True)
-        return Stack(project, emulator, namespace)
+        return Stack(project, emulator, namespace, face)
 
     return make
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 import uuid
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,10 +18,14 @@ from tests.support.pulumi import REPO, PulumiProject
 
 __all__ = [
     "API_KEY",
+    "BOTH_FACES",
     "CLUSTER_TYPE",
+    "FACES",
     "POLICY_LAUNCHER",
     "PROGRAM",
+    "Face",
     "Stack",
+    "plugin_path",
     "server_clusters",
 ]
 
@@ -28,7 +36,8 @@ POLICY_LAUNCHER = REPO / "policy" / "run-pack"
 
 #: The engine-test program: one Cluster per entry of spec.json, so a test changes the
 #: declaration by rewriting that file ("resource_options" holds pulumi.ResourceOptions
-#: arguments). Exports each cluster's id and output collections.
+#: arguments). Exports each cluster's id and output collections. ``{cluster}`` is the face's
+#: Cluster class.
 PROGRAM = """\
 import json
 from pathlib import Path
@@ -40,10 +49,45 @@ spec = json.loads(Path("spec.json").read_text())
 for name, args in spec.items():
     options = args.pop("resource_options", None)
     opts = pulumi.ResourceOptions(**options) if options else None
-    cluster = mixpeek.Cluster(name, **args, opts=opts)
-    pulumi.export(f"{name}_id", cluster.cluster_id)
-    pulumi.export(f"{name}_outputs", cluster.output_collection_ids)
+    cluster = {cluster}(name, **args, opts=opts)
+    pulumi.export(f"{{name}}_id", cluster.cluster_id)
+    pulumi.export(f"{{name}}_outputs", cluster.output_collection_ids)
 """
+
+NATIVE_CLUSTER_TYPE = "mixpeek:index:Cluster"
+
+
+@dataclass(frozen=True)
+class Face:
+    """One of the package's two faces: the dynamic provider, or the native plugin."""
+
+    name: str
+    cluster_class: str
+    cluster_type: str
+
+    @property
+    def program(self) -> str:
+        return PROGRAM.format(cluster=self.cluster_class)
+
+    def env(self, bin_dir: Path) -> dict[str, str]:
+        """The native face finds its plugin as the README says: on PATH."""
+        if self.name != "native":
+            return {}
+        path = os.pathsep.join([str(bin_dir), str(plugin_path().parent), os.environ["PATH"]])
+        return {"PATH": path}
+
+
+FACES = {
+    "dynamic": Face("dynamic", "mixpeek.Cluster", CLUSTER_TYPE),
+    "native": Face("native", "mixpeek.native.Cluster", NATIVE_CLUSTER_TYPE),
+}
+#: For ``pytest.mark.parametrize("face", BOTH_FACES, indirect=True)``.
+BOTH_FACES = list(FACES)
+
+
+def plugin_path() -> Path:
+    """``pulumi-resource-mixpeek``, the console script installed beside this Python."""
+    return Path(sys.executable).parent / "pulumi-resource-mixpeek"
 
 
 def server_clusters(emulator: Emulator, namespace: str) -> list[dict[str, Any]]:
@@ -58,10 +102,13 @@ def server_clusters(emulator: Emulator, namespace: str) -> list[dict[str, Any]]:
 class Stack:
     """A project wired to the emulator, plus helpers to declare clusters and read the server."""
 
-    def __init__(self, project: PulumiProject, emulator: Emulator, namespace: str) -> None:
+    def __init__(
+        self, project: PulumiProject, emulator: Emulator, namespace: str, face: Face
+    ) -> None:
         self.project = project
         self.emulator = emulator
         self.namespace = namespace
+        self.face = face
 
     def declare(self, **clusters: dict[str, Any]) -> None:
         (self.project.root / "spec.json").write_text(json.dumps(clusters, indent=2))

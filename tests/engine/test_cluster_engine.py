@@ -1,7 +1,8 @@
 """The Cluster resource under the real Pulumi CLI, against a real emulator process.
 
 Each test checks the server after each step (its state and its request log), and the
-CLI's own output where the user would read it.
+CLI's own output where the user would read it. The lifecycle scenarios run for both faces
+(``both_faces``): the dynamic provider and the native plugin must behave the same.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from typing import Any
 
 import pytest
 
-from tests.engine.helpers import API_KEY, CLUSTER_TYPE, Stack
+from tests.engine.helpers import API_KEY, BOTH_FACES, CLUSTER_TYPE, Stack
 
 pytestmark = pytest.mark.engine
+
+both_faces = pytest.mark.parametrize("face", BOTH_FACES, indirect=True)
 
 
 def vector_cluster(name: str, **overrides: Any) -> dict[str, Any]:
@@ -47,6 +50,7 @@ def methods(stack: Stack) -> list[str]:
     return [f"{r['method']} {r['path']}" for r in stack.api_requests()]
 
 
+@both_faces
 def test_up_creates_exactly_one_cluster_then_preview_is_empty(stack: Stack) -> None:
     stack.declare(products=vector_cluster("products"))
 
@@ -65,6 +69,7 @@ def test_up_creates_exactly_one_cluster_then_preview_is_empty(stack: Stack) -> N
     assert len(stack.api_requests()) == before, "preview must not call the API"
 
 
+@both_faces
 @pytest.mark.parametrize(
     "change",
     [
@@ -101,6 +106,7 @@ def _with_vector(**vector_overrides: Any) -> dict[str, Any]:
     return spec
 
 
+@both_faces
 @pytest.mark.parametrize(
     ("changed", "field"),
     [
@@ -137,6 +143,7 @@ def test_immutable_change_replaces(stack: Stack, changed: dict[str, Any], field:
     stack.run("preview", "--expect-no-changes")
 
 
+@both_faces
 def test_replacement_with_new_name_creates_before_deleting(stack: Stack) -> None:
     stack.declare(products=vector_cluster("products"))
     stack.run("up", "--yes")
@@ -152,6 +159,7 @@ def test_replacement_with_new_name_creates_before_deleting(stack: Stack) -> None
     assert order[-2:] == ["POST /v1/clusters", delete]
 
 
+@both_faces
 def test_resource_options_act_on_the_provider_diff(stack: Stack) -> None:
     """The diff reports changed properties, so ignore_changes and replace_on_changes work."""
     options = {"ignore_changes": ["description"], "replace_on_changes": ["metadata"]}
@@ -172,6 +180,7 @@ def test_resource_options_act_on_the_provider_diff(stack: Stack) -> None:
     assert replacement["metadata"] == {"team": "other"}
 
 
+@both_faces
 def test_unnamed_cluster_is_auto_named_once(stack: Stack) -> None:
     unnamed = vector_cluster("ignored")
     del unnamed["cluster_name"]
@@ -196,6 +205,7 @@ def test_unnamed_cluster_is_auto_named_once(stack: Stack) -> None:
     assert replacement["input_collections"] == ["col_other"]
 
 
+@both_faces
 def test_refresh_reports_drift_and_up_restores(stack: Stack) -> None:
     stack.declare(products=vector_cluster("products"))
     stack.run("up", "--yes")
@@ -223,6 +233,7 @@ def test_refresh_reports_drift_and_up_restores(stack: Stack) -> None:
     stack.run("preview", "--expect-no-changes")
 
 
+@both_faces
 def test_refresh_notices_a_deleted_cluster_and_up_recreates_it(stack: Stack) -> None:
     stack.declare(products=vector_cluster("products"))
     stack.run("up", "--yes")
@@ -238,6 +249,7 @@ def test_refresh_notices_a_deleted_cluster_and_up_recreates_it(stack: Stack) -> 
     assert recreated["cluster_id"] != cluster["cluster_id"]
 
 
+@both_faces
 def test_destroy_from_a_fresh_process_empties_the_namespace(stack: Stack) -> None:
     stack.declare(a=vector_cluster("a"), b=vector_cluster("b", description=None, metadata=None))
     stack.run("up", "--yes")
@@ -251,7 +263,7 @@ def test_destroy_from_a_fresh_process_empties_the_namespace(stack: Stack) -> Non
 
     assert stack.server_clusters() == []
     assert sum(r["method"] == "DELETE" for r in stack.api_requests()) == 2
-    assert stack.project.resources(CLUSTER_TYPE) == []
+    assert stack.project.resources(stack.face.cluster_type) == []
 
 
 def _exercise(stack: Stack) -> None:
@@ -312,6 +324,7 @@ def test_preview_of_a_change_without_an_api_key(stack: Stack) -> None:
     assert len(stack.api_requests()) == before
 
 
+@both_faces
 def test_invalid_program_fails_at_preview_with_every_error(stack: Stack) -> None:
     # One resource with four problems: the engine stops a deployment at the first resource
     # whose check fails, so every problem of that resource must be in that one report.
@@ -346,6 +359,7 @@ def test_vector_cluster_without_vector_config_fails_at_preview(stack: Stack) -> 
     assert stack.api_requests() == []
 
 
+@both_faces
 def test_adopt_takes_over_an_existing_cluster(stack: Stack) -> None:
     declared = vector_cluster("legacy", description=None, metadata=None)
     body = {k: v for k, v in declared.items() if v is not None}

@@ -24,7 +24,7 @@ __all__ = ["REPO", "Background", "PulumiProject", "pulumi_bin_dir"]
 
 REPO = Path(__file__).resolve().parents[2]
 PULUMI_RUN = REPO / "scripts" / "pulumi-run"
-PROGRAM_COMMANDS = {"up", "preview", "refresh", "destroy"}
+PROGRAM_COMMANDS = {"up", "preview", "refresh", "destroy", "import"}
 COMMAND_TIMEOUT_S = 300
 
 
