@@ -14,6 +14,8 @@ __all__ = [
     "ENV_ENDPOINT",
     "ENV_NAMESPACE",
     "GENERATED_NAME_PREFIX",
+    "GET_CLUSTER_TOKEN",
+    "LIST_CLUSTERS_TOKEN",
     "LIST_PAGE_SIZE",
     "MAX_RETRIES",
     "PACKAGE_NAME",
@@ -36,6 +38,8 @@ TYPE_TOKEN_PREFIX = "pulumi-python:dynamic/mixpeek:"
 #: The native provider's package and resource tokens (plugin ``pulumi-resource-mixpeek``).
 PACKAGE_NAME = "mixpeek"
 CLUSTER_TOKEN = "mixpeek:index:Cluster"
+GET_CLUSTER_TOKEN = "mixpeek:index:getCluster"
+LIST_CLUSTERS_TOKEN = "mixpeek:index:listClusters"
 
 #: Stack configuration keys, as ``pulumi.dynamic.ConfigureRequest.config.get`` takes them
 #: (fully qualified, so the project name is not prepended).

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import json
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
@@ -16,6 +17,8 @@ from pulumi.provider.experimental.provider import (
     ConfigureRequest,
     CreateRequest,
     DiffRequest,
+    GetSchemaRequest,
+    InvokeRequest,
     PropertyDiffKind,
 )
 from pulumi_mixpeek import native
@@ -25,6 +28,7 @@ from pulumi_mixpeek.plugin.server import _message
 from pulumi_mixpeek.plugin.values import from_plain, plain_map, property_map, to_plain
 from pulumi_mixpeek.resources.cluster import Cluster as DynamicCluster
 
+from tests.support.pulumi import REPO
 from tests.unit.cluster_helpers import URI_A, VECTOR
 
 pytestmark = pytest.mark.unit
@@ -204,3 +208,37 @@ def test_check_config_refuses_a_bad_endpoint() -> None:
 def test_native_cluster_takes_the_same_arguments_and_outputs_as_the_dynamic_one() -> None:
     assert inspect.signature(native.Cluster.__init__) == inspect.signature(DynamicCluster.__init__)
     assert native.Cluster.__annotations__ == DynamicCluster.__annotations__
+
+
+# -- the schema --------------------------------------------------------------------------
+SCHEMA = json.loads((REPO / "schema.json").read_text())
+
+
+def test_get_schema_serves_the_generated_schema_json() -> None:
+    served = run(MixpeekProvider().get_schema(GetSchemaRequest(0)))
+    assert json.loads(served.schema or "") == SCHEMA
+
+
+def test_the_plugin_serves_every_resource_and_function_of_the_schema() -> None:
+    provider = MixpeekProvider()
+    assert set(provider._resources) == set(SCHEMA["resources"])
+    for token in SCHEMA["functions"]:
+        # Served: bad arguments are reported as failures, not as an unknown function.
+        response = run(provider.invoke(InvokeRequest(token, {"search": PropertyValue(5.0)})))
+        assert response.failures, token
+
+
+def test_native_face_matches_the_schema() -> None:
+    cluster = SCHEMA["resources"][CLUSTER_TOKEN]
+    parameters = inspect.signature(native.Cluster.__init__).parameters
+    assert [p for p in parameters if p not in ("self", "resource_name", "opts")] == list(
+        cluster["inputProperties"]
+    )
+    required = [p.name for p in parameters.values() if p.default is inspect.Parameter.empty]
+    assert required[2:] == cluster["requiredInputs"]  # after self and resource_name
+    assert set(native.Cluster.__annotations__) == set(cluster["properties"])
+    provider = inspect.signature(native.Provider.__init__).parameters
+    names = {"api_key": "apiKey", "namespace": "namespace", "endpoint": "endpoint"}
+    assert {names[p] for p in provider if p in names} == set(
+        SCHEMA["provider"]["inputProperties"]
+    )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
@@ -48,18 +49,24 @@ from pulumi.provider.experimental.provider import (
     UpdateRequest,
     UpdateResponse,
 )
+from pydantic import ValidationError
 
 from .._constants import (
     CLUSTER_TOKEN,
     CONFIG_API_KEY,
     CONFIG_ENDPOINT,
     CONFIG_NAMESPACE,
+    GET_CLUSTER_TOKEN,
+    LIST_CLUSTERS_TOKEN,
     PACKAGE_NAME,
 )
 from .._unknowns import is_unknown
+from ..client import MixpeekClient, shared_client
 from ..config import ProviderSettings, validate_endpoint
 from ..diff import changed_fields
 from ..errors import MixpeekError, redact
+from ..lookups import GetClusterArgs, ListClustersResult
+from ..models import ListClustersRequest
 from ..normalize import canonical_inputs
 from ..resources.cluster_provider import ClusterProvider
 from .values import plain_map, property_map, secret_keys
@@ -145,9 +152,11 @@ class MixpeekProvider(Provider):
     # -- provider configuration ---------------------------------------------------------
     @_errors_as_messages
     async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
-        from ..schema import schema_json  # the generated schema, the one source of truth
+        # The schema generator is the one source of schema.json; imported here only, since
+        # no other call needs it.
+        from ..schema import package_schema
 
-        return GetSchemaResponse(schema=schema_json())
+        return GetSchemaResponse(schema=json.dumps(package_schema()))
 
     @_errors_as_messages
     async def check_config(self, request: CheckRequest) -> CheckResponse:
@@ -259,7 +268,37 @@ class MixpeekProvider(Provider):
 
     @_errors_as_messages
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
-        raise ProviderError(f"The mixpeek provider has no function {request.tok!r}.")
+        """The lookups (``lookups.py``) as the schema's functions, with this provider's
+        settings: ``getCluster`` (1 GET) and ``listClusters`` (1 list call per page)."""
+        args = plain_map(request.args)
+        try:
+            if request.tok == GET_CLUSTER_TOKEN:
+                identifier = GetClusterArgs.model_validate(args).identifier
+                meta = await asyncio.to_thread(self._client().get_cluster, identifier)
+                return InvokeResponse(property_map(meta.model_dump(mode="json")))
+            if request.tok == LIST_CLUSTERS_TOKEN:
+                query = ListClustersRequest.model_validate(
+                    {k: v for k, v in args.items() if v is not None}
+                )
+                found = await asyncio.to_thread(lambda: list(self._client().iter_clusters(query)))
+                listed = ListClustersResult(clusters=found).model_dump(mode="json")
+                return InvokeResponse(property_map(listed))
+        except ValidationError as exc:
+            return InvokeResponse(failures=_failures(exc))
+        raise ProviderError(
+            f"The mixpeek provider has no function {request.tok!r}; it serves "
+            f"{GET_CLUSTER_TOKEN} and {LIST_CLUSTERS_TOKEN}."
+        )
+
+    def _client(self) -> MixpeekClient:
+        return shared_client(self._settings)
+
+
+def _failures(exc: ValidationError) -> list[CheckFailure]:
+    return [
+        CheckFailure(".".join(str(p) for p in error["loc"]) or "args", str(error["msg"]))
+        for error in exc.errors()
+    ]
 
 
 def _diff_kind(had: bool, has: bool, replaces: bool) -> PropertyDiffKind:
