@@ -19,7 +19,8 @@ Exit codes, for pipelines:
   2  bad arguments
   3  dry run: there are pending creates; --yes would resolve them as printed
   4  needs a person: a cluster name is held by a cluster that is not this stack's (reported,
-     left alone), or pending creates of other resource types exist (nothing was changed)
+     left alone), or some pending create cannot be matched safely (other resource types,
+     secret inputs, no name, a shared name: nothing was changed)
 """
 
 from __future__ import annotations
@@ -168,6 +169,7 @@ def _print_plan(decisions: Sequence[Decision], *, applied: bool) -> None:
         Action.DELETE: ("delete", "deleted"),
         Action.CLEAR: ("clear", "cleared"),
         Action.LEAVE: ("leave", "left alone"),
+        Action.UNDECIDED: ("undecided", "undecided"),
     }
     for decision in decisions:
         verb = verbs[decision.action][1 if applied else 0]
@@ -227,6 +229,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         decisions = plan(deployment, server.find, strategy=Strategy(args.strategy))
         needs_person = any(d.action is Action.LEAVE for d in decisions)
+        if any(d.action is Action.UNDECIDED for d in decisions):
+            print(
+                f"{_PROG}: some pending Cluster creates cannot be matched safely, so nothing "
+                "was changed (writing the state back would clear them all). Resolve them by "
+                "hand (`pulumi refresh` in a terminal asks for each), then run this again:"
+            )
+            _print_plan(decisions, applied=False)
+            return EXIT_NEEDS_PERSON
         if not args.yes:
             print(f"{_PROG}: {len(decisions)} pending Cluster create(s); with --yes it would:")
             _print_plan(decisions, applied=False)

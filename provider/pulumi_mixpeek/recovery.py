@@ -25,6 +25,10 @@ in a namespace) and then by configuration, with the comparison ``adopt=True`` us
   not this create's. It is reported and left alone, and the pending create is cleared (the
   create cannot have succeeded under a taken name; the next ``up`` reports the name clash).
 
+A pending create that cannot be matched safely (secret inputs, which the export does not
+decrypt; no name; a name two pending creates share) is ``UNDECIDED``: the command then
+changes nothing at all, since writing the state back clears every pending operation.
+
 A pending create whose URN is also in the state's resources is the new half of an interrupted
 create-before-delete replacement; completing it would need the old copy marked for deletion,
 so such a cluster is always deleted and the replacement is redone by the next ``up``.
@@ -59,6 +63,8 @@ __all__ = [
 CLUSTER_TYPE = "pulumi-python:dynamic/mixpeek:Cluster"
 
 _CREATING = "creating"
+#: How ``pulumi stack export`` marks a secret value (the key of its envelope object).
+_SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"
 
 
 class Strategy(StrEnum):
@@ -73,6 +79,7 @@ class Action(StrEnum):
     DELETE = "delete"  # delete the cluster this create made; clear the pending create
     CLEAR = "clear"  # nothing was created; clear the pending create
     LEAVE = "leave"  # the name is held by a cluster that is not this create's: report it
+    UNDECIDED = "undecided"  # cannot be matched safely: nothing at all is changed
 
 
 @dataclass(frozen=True)
@@ -135,6 +142,14 @@ def other_pending_creates(deployment: Mapping[str, Any]) -> list[str]:
     ]
 
 
+def _holds_secret(value: Any) -> bool:
+    if isinstance(value, dict):
+        return _SECRET_SIGNATURE in value or any(_holds_secret(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_secret(v) for v in value)
+    return False
+
+
 def _managed_ids(deployment: Mapping[str, Any]) -> dict[str, str]:
     """cluster_id -> URN of every Cluster the state manages."""
     return {
@@ -171,14 +186,25 @@ def plan(
         name = item.cluster_name
         if name is None:
             decisions.append(
-                Decision(item, Action.LEAVE, "no cluster_name in its inputs: cannot be matched")
+                Decision(item, Action.UNDECIDED, "no cluster_name in its inputs: cannot be matched")
+            )
+            continue
+        if _holds_secret(strip_internal(item.inputs)):
+            # The export is read without --show-secrets (it would decrypt the stack's key
+            # too), so a secret input cannot be compared or sent.
+            decisions.append(
+                Decision(
+                    item,
+                    Action.UNDECIDED,
+                    "its inputs hold secret values, which this command does not decrypt",
+                )
             )
             continue
         if names[(item.namespace, name)] > 1:
             decisions.append(
                 Decision(
                     item,
-                    Action.LEAVE,
+                    Action.UNDECIDED,
                     f"several pending creates name the cluster {name!r}: cannot tell which "
                     "made it",
                 )

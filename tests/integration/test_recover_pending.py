@@ -128,6 +128,20 @@ def test_pending_creates_of_other_types_stop_it_unchanged(
     assert other["urn"] in capsys.readouterr().out
 
 
+def test_an_undecidable_pending_create_stops_it_unchanged(
+    fake: FakePulumi, server: Emulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    post(server, dict(VECTOR))
+    doc = deployment([], [pending("a", VECTOR), pending("b", VECTOR)])  # one name, twice
+    fake.state(doc)
+
+    assert recover(fake, "--yes") == 4
+
+    assert fake.imported() is None
+    assert {r["method"] for r in server.requests()} == {"POST"}, "nothing asked or changed"
+    assert "nothing was changed" in capsys.readouterr().out
+
+
 def test_nothing_pending_is_nothing_to_do(fake: FakePulumi) -> None:
     fake.state(deployment([], [pending("products", VECTOR, kind="updating")]))
 

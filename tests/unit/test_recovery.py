@@ -199,7 +199,24 @@ def test_two_pending_creates_of_one_name_are_left_for_a_person() -> None:
 
     decisions = decide(doc, server)
 
-    assert {k: v[0] for k, v in decisions.items()} == {"a": Action.LEAVE, "b": Action.LEAVE}
+    assert {k: v[0] for k, v in decisions.items()} == {
+        "a": Action.UNDECIDED, "b": Action.UNDECIDED
+    }
+    assert server.asked == []
+
+
+def test_a_pending_create_with_secret_inputs_is_left_for_a_person() -> None:
+    server = Server()
+    server.add(named("secret"), "clust_secret")
+    op = pending("secret", named("secret"))
+    op["resource"]["inputs"]["metadata"] = {
+        "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+        "ciphertext": "v1:abc:def",
+    }
+
+    (decision,) = plan(deployment([], [op]), server.find)
+
+    assert decision.action is Action.UNDECIDED and "secret" in decision.reason
     assert server.asked == []
 
 
