@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 EXAMPLES := $(wildcard examples/*/Pulumi.yaml)
 EXAMPLE_VENVS := $(EXAMPLES:Pulumi.yaml=venv/.installed)
 
-.PHONY: help venv pulumi examples policy lint test demo bench emulator schema clean
+.PHONY: help venv pulumi examples policy lint test demo bench emulator schema dist clean
 
 help:
 	@echo "make demo    # run examples/quickstart end to end against a local Mixpeek server"
@@ -17,12 +17,14 @@ help:
 	@echo "make lint    # ruff + mypy"
 	@echo "make bench   # the provider against its floors (bench/results.md); BENCH_ARGS=--large adds N=1000"
 	@echo "make schema  # regenerate schema.json, docs/reference.md and the README's tables"
+	@echo "make dist    # build the wheels and sdists into dist/ (provider; local server)"
 	@echo "make emulator  # run the local Mixpeek API server in the foreground"
 
-$(STAMP): pyproject.toml
+# The provider with its dev tools, and the local server (its own distribution, emulator/).
+$(STAMP): pyproject.toml emulator/pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required" >&2; exit 2; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]' -e ./emulator
 	touch $@
 
 venv: $(STAMP)
@@ -70,8 +72,16 @@ bench: venv pulumi $(VENV)/.bench-installed
 schema: venv
 	$(PY) -m pulumi_mixpeek.schema
 
+# $(DIST) (dist/): the provider's wheel and sdist (pulumi_mixpeek only), and the local
+# server's (emulator/).
+DIST ?= dist
+dist: venv
+	rm -rf $(DIST)
+	$(PY) -m build --outdir $(DIST) .
+	$(PY) -m build --outdir $(DIST) emulator
+
 emulator: venv
 	$(VENV)/bin/mixpeek-emulator --port 8080 --api-key $${MIXPEEK_API_KEY:-sk_local_demo}
 
 clean:
-	rm -rf $(VENV) examples/*/venv policy/venv .mixpeek-emulator .pulumi-state
+	rm -rf $(VENV) examples/*/venv policy/venv .mixpeek-emulator .pulumi-state dist build

@@ -1,8 +1,8 @@
-"""Several clusters over the same collections, declared in stack config (Pulumi.dev.yaml),
+"""Several clusters over the same collections, declared in config (defaults in Pulumi.yaml),
 plus a second-level cluster built on the output of the first: Pulumi creates it only once
 the first cluster's output collection exists, and replaces it if that collection changes.
 
-Stack config:
+Config (project defaults in Pulumi.yaml; a stack may override each key):
   collections  collection ids shared by every cluster
   clusters     name -> {clustering_method, algorithm_params, description}
   themesFrom   which of those clusters "themes" is built on (default: topics)

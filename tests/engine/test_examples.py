@@ -3,7 +3,10 @@ its requirements.txt by `make examples`), against a real emulator process."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,7 @@ def example_project(name: str, tmp_path: Path, bin_dir: Path) -> PulumiProject:
     if not (venv / "bin" / "python").exists():
         pytest.fail(f"{venv} is missing: `make examples` creates it from requirements.txt")
     root = tmp_path / name
-    shutil.copytree(source, root, ignore=shutil.ignore_patterns("venv", "Pulumi.demo.yaml"))
+    shutil.copytree(source, root, ignore=shutil.ignore_patterns("venv", "Pulumi.*.yaml"))
     (root / "venv").symlink_to(venv)
     return PulumiProject.create(root, bin_dir, virtualenv=root / "venv", stack="dev")
 
@@ -92,10 +95,14 @@ def test_multi_cluster(tmp_path: Path, bin_dir: Path, emulator: Emulator, namesp
     by_name = {c["cluster_name"]: c for c in clusters}
     assert sorted(by_name) == ["styles-dev", "themes-dev", "topics-dev"]
     topics, themes = by_name["topics-dev"], by_name["themes-dev"]
-    assert topics["input_collections"] == by_name["styles-dev"]["input_collections"] == [
-        "col_articles",
-        "col_videos",
-    ]
+    assert (
+        topics["input_collections"]
+        == by_name["styles-dev"]["input_collections"]
+        == [
+            "col_articles",
+            "col_videos",
+        ]
+    )
     # The dependency: "themes" clusters the collection "topics" writes into.
     assert themes["input_collections"] == topics["output_collection_ids"]
     assert themes["metadata"] == {"built_from": topics["cluster_id"]}
@@ -103,3 +110,66 @@ def test_multi_cluster(tmp_path: Path, bin_dir: Path, emulator: Emulator, namesp
         "topics": topics["cluster_id"],
         "styles": by_name["styles-dev"]["cluster_id"],
     }
+
+
+def test_examples_commit_no_stack_file() -> None:
+    """Stack files hold each user's endpoint, namespace and encrypted key; a committed one is
+    rewritten by the README's `pulumi stack init` / `pulumi config set`."""
+    tracked = subprocess.run(
+        ["git", "ls-files", "examples/*/Pulumi.*.yaml"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert tracked == ""
+
+
+@pytest.mark.parametrize("name", ["quickstart", "attribute-hierarchy", "multi-cluster"])
+def test_readme_steps_leave_the_repository_clean(name: str, bin_dir: Path, tmp_path: Path) -> None:
+    """The README's steps in the example's own directory (stack init, config set) create no
+    file git would show and change no tracked one."""
+    example = EXAMPLES / name
+    stack = f"readme-{uuid.uuid4().hex[:8]}"
+
+    def git_status() -> str:
+        return subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all", "--", str(example)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    before = git_status()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "MIXPEEK_"))}
+    env.update(
+        PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
+        PULUMI_HOME=str(tmp_path / "home"),
+        PULUMI_BACKEND_URL=(tmp_path / "backend").as_uri(),
+        PULUMI_CONFIG_PASSPHRASE="readme",
+        PULUMI_SKIP_UPDATE_CHECK="true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
+    )
+    (tmp_path / "backend").mkdir()
+    steps = [
+        ["stack", "init", stack],
+        ["config", "set", "mixpeek:endpoint", "http://127.0.0.1:8080"],
+        ["config", "set", "mixpeek:namespace", "demo"],
+        ["config", "set", "--secret", "mixpeek:apiKey", "sk_local_demo"],
+    ]
+    try:
+        for step in steps:
+            subprocess.run(
+                ["pulumi", *step, "--stack", stack] if step[0] == "config" else ["pulumi", *step],
+                cwd=example,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=120,
+            )
+        assert (example / f"Pulumi.{stack}.yaml").exists()  # the steps did write it ...
+        assert git_status() == before  # ... and git ignores it
+    finally:
+        (example / f"Pulumi.{stack}.yaml").unlink(missing_ok=True)

@@ -7,6 +7,7 @@ import dataclasses
 import inspect
 import json
 import re
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -238,3 +239,10 @@ def test_field_table_lists_every_input_once() -> None:
     assert "| `cluster_name` | no | updates in place |" in table
     assert "| `collection_ids` | yes | replaces the cluster |" in table
     assert "| `adopt` | no | never a change (read at create) |" in table
+
+
+def test_package_metadata_agrees_with_the_schema(committed: dict[str, Any]) -> None:
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert committed["repository"] == project["urls"]["Repository"]
+    assert committed["license"] == project["license"]
+    assert committed["version"] == pulumi_mixpeek.__version__
