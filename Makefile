@@ -64,7 +64,7 @@ $(VENV)/.bench-installed: $(STAMP)
 
 # The provider against its floors with the real CLI (bench/results.md); BENCH_ARGS=--large
 # adds N=1000.
-bench: venv pulumi $(VENV)/.bench-installed
+bench: venv pulumi examples/quickstart/venv/.installed $(VENV)/.bench-installed
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 # Regenerate schema.json, docs/reference.md and the README's generated tables from the

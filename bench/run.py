@@ -52,6 +52,11 @@ from tests.support.emulator import Emulator, running_emulator  # noqa: E402
 from tests.support.pulumi import PulumiProject  # noqa: E402
 
 KEY = "sk_bench_" + uuid.uuid4().hex
+#: The programs and the provider host run in a user's environment: an example's virtualenv
+#: (pulumi and pulumi-mixpeek only). The dev virtualenv also holds click and pygments, which
+#: httpx then imports for its command line (about 0.2 s per process that imports httpx).
+USER_VENV = ROOT / "examples" / "quickstart" / "venv"
+USER_PYTHON = USER_VENV / "bin" / "python"
 VARIANTS = ("provider", "thin", "noop")
 FLOORS = ("thin", "noop")
 TYPES = {
@@ -80,6 +85,7 @@ TIME_TARGET = 1.10
 STATE_TARGET = 1.25
 TARGET_N = 200
 STARTUP_RUNS = 5
+HOST_CALLS = 50
 # A 1000-resource step on a busy 2-core machine can take longer than the tests' limit.
 pulumi_support.COMMAND_TIMEOUT_S = 3600
 
@@ -96,7 +102,7 @@ class BenchStack:
             bin_dir,
             name=f"bench-{variant}",
             program=(BENCH / "program.py").read_text(),
-            virtualenv=Path(sys.prefix),
+            virtualenv=USER_VENV,
         )
         self.project.extra_env.update(
             MIXPEEK_ENDPOINT=emulator.base_url,
@@ -197,7 +203,7 @@ def _marginal_import_seconds(statement: str, env: dict[str, str]) -> float:
     samples = [
         float(
             subprocess.run(
-                [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+                [str(USER_PYTHON), "-c", code], capture_output=True, text=True, check=True, env=env
             ).stdout
         )
         for _ in range(STARTUP_RUNS)
@@ -209,7 +215,7 @@ def _pulumi_import_seconds() -> float:
     code = "import time; t = time.perf_counter(); import pulumi, pulumi.dynamic; " \
         "print(time.perf_counter() - t)"
     samples = [
-        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+        float(subprocess.run([str(USER_PYTHON), "-c", code], capture_output=True, text=True,
                              check=True).stdout)
         for _ in range(STARTUP_RUNS)
     ]
@@ -222,7 +228,7 @@ def _serialized(expression: str, env: dict[str, str]) -> str:
         f"print(serialize_provider({expression}))"
     )
     return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        [str(USER_PYTHON), "-c", code], capture_output=True, text=True, check=True, env=env
     ).stdout.strip()
 
 
@@ -231,7 +237,7 @@ def _importtime_top(statement: str, env: dict[str, str], count: int = 8) -> list
     (``python -X importtime``): where the start-up cost comes from."""
     code = f"import pulumi, pulumi.dynamic, dill, sys\nprint('---', file=sys.stderr)\n{statement}"
     stderr = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", code],
+        [str(USER_PYTHON), "-X", "importtime", "-c", code],
         capture_output=True, text=True, check=True, env=env,
     ).stderr
     rows = []
@@ -289,6 +295,26 @@ def _emulator_startups() -> list[float]:
         process.terminate()
         process.wait(timeout=10)
     return samples
+
+
+def host_figures(emulator: Emulator) -> dict[str, Any]:
+    """CPU per provider call in this process (what the provider host spends per resource),
+    and the profile behind it."""
+    sys.path.insert(0, str(BENCH))
+    import floors
+    import host_profile
+    from pulumi_mixpeek.resources.cluster_provider import ClusterProvider
+
+    env = {
+        "MIXPEEK_ENDPOINT": emulator.base_url,
+        "MIXPEEK_API_KEY": KEY,
+        "MIXPEEK_NAMESPACE": "bench-host-" + uuid.uuid4().hex[:8],
+    }
+    providers = {"provider": ClusterProvider(), "thin": floors.ThinProvider()}
+    return {
+        "host_calls_cpu_ms": host_profile.call_cpu_ms(providers, HOST_CALLS, env),
+        "host_profile": host_profile.profile(ClusterProvider(), HOST_CALLS, env),
+    }
 
 
 # -- aggregation -----------------------------------------------------------------------------
@@ -553,6 +579,31 @@ def render(data: dict[str, Any]) -> str:
             ),
             "",
         ]
+    calls = data["host_calls_cpu_ms"]
+    lines += [
+        f"## Provider-host CPU per call ({HOST_CALLS} calls each, median ms)",
+        "",
+        "The provider's and the thin floor's methods called in one process against the same "
+        "server (`bench/host_profile.py`), with the inputs the engine passes; CPU time of the "
+        "calling thread. Multiply by N for the per-step share of the provider host.",
+        "",
+        "| call | provider ms | thin ms | difference ms | × 200 resources |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for method, provider_ms in calls["provider"].items():
+        extra_ms = provider_ms - calls["thin"][method]
+        lines.append(f"| {method} | {provider_ms:.2f} | {calls['thin'][method]:.2f} | "
+                     f"{extra_ms:+.2f} | {200 * extra_ms / 1000:+.2f} s |")
+    lines += [
+        "",
+        f"Profile of the provider's calls (CPU time, {HOST_CALLS} lifecycles, by cumulative "
+        "time):",
+        "",
+        "```",
+        data["host_profile"],
+        "```",
+        "",
+    ]
     notes = BENCH / "notes.md"
     if notes.exists():
         lines += ["## Notes", "", notes.read_text().strip(), ""]
@@ -625,6 +676,8 @@ def main(argv: list[str]) -> int:
     data["runs"] = {}
     with tempfile.TemporaryDirectory(prefix="mixpeek-bench-") as workdir, \
             running_emulator(api_keys=(KEY,)) as emulator:
+        print("provider calls in-process ...", flush=True)
+        data.update(host_figures(emulator))
         for n in sizes:
             for repeat in range(args.repeat):
                 print(f"N={n} run {repeat + 1}/{args.repeat}", flush=True)
