@@ -78,6 +78,15 @@ def test_resource_declares_every_input_and_output() -> None:
     )
 
 
+def test_output_annotations_are_evaluated_once() -> None:
+    """The SDK reads a resource class's type hints on every registration (to cast outputs,
+    e.g. num_clusters to int); string annotations would be compiled and evaluated again for
+    each cluster (about 1 ms of the program's CPU per cluster)."""
+    hints = Cluster.__annotations__
+    assert not [name for name, hint in hints.items() if isinstance(hint, str)]
+    assert hints["num_clusters"] == pulumi.Output[int | None]
+
+
 def test_registered_provider_is_what_the_sdk_would_serialize() -> None:
     """Cluster registers a precomputed ``__provider``; it must be the SDK's own pickle."""
     assert serialize_provider(ClusterProvider()) == SERIALIZED_PROVIDER

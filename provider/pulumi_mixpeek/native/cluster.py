@@ -8,8 +8,6 @@ the plugin, configured per provider instance (``opts=pulumi.ResourceOptions(prov
 and importable with ``pulumi import mixpeek:index:Cluster <name> <cluster id>``.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping, Sequence
 from typing import Any
 

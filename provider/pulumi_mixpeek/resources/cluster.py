@@ -6,8 +6,6 @@ changing any other input replaces it (delete first when the replacement keeps th
 ``cluster_name``, since names are unique per namespace; create first otherwise).
 """
 
-from __future__ import annotations
-
 import inspect
 from collections.abc import Mapping, Sequence
 from typing import Any
