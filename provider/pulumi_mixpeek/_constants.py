@@ -13,6 +13,8 @@ __all__ = [
     "ENV_API_KEY",
     "ENV_ENDPOINT",
     "ENV_NAMESPACE",
+    "AUTONAME_SEED_KEY",
+    "DEFAULTS_KEY",
     "GENERATED_NAME_PREFIX",
     "GET_CLUSTER_TOKEN",
     "LIST_CLUSTERS_TOKEN",
@@ -70,6 +72,14 @@ LIST_PAGE_SIZE = 100
 #: Prefix of the names the provider gives clusters declared without ``cluster_name``
 #: (see ``resources/cluster_provider.py``: a name makes a lost POST safe to recover).
 GENERATED_NAME_PREFIX = "pulumi-"
+
+#: Hidden input the ``Cluster`` class adds: "<project>/<stack>/<parent>/<resource name>",
+#: from which check derives a generated name (so preview and up agree on it).
+AUTONAME_SEED_KEY = "__autoname_seed"
+
+#: Hidden key of the checked inputs (and outputs) listing the inputs check filled in rather
+#: than the program (the Terraform bridge's convention); here only ``cluster_name``.
+DEFAULTS_KEY = "__defaults"
 
 #: How the Pulumi engine spells a value that is not known yet (during preview).
 UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"

@@ -6,10 +6,15 @@
   user's replaceOnChanges works) with ``replaces`` = exactly the changed immutable fields;
 - a value not known yet counts as changed;
 - ``cluster_name`` is always set: check generates one for an unnamed cluster and keeps it;
+- ``namespace`` is compared as a place (``location.same_namespace``): the recorded name and
+  the ``namespace_id`` the API returned both name the namespace the cluster lives in;
 - replacement order: cluster names are unique per namespace, so a replacement that keeps the
-  same name must delete first (whether the provider or the user's replaceOnChanges asks for
-  the replacement); otherwise the new cluster is created before the old one is deleted. An
-  unknown new name is treated as possibly the same.
+  same name in the same namespace must delete first (whether the provider or the user's
+  replaceOnChanges asks for the replacement); otherwise the new cluster is created before the
+  old one is deleted. An unknown new name, or a namespace that may be the same one spelled
+  differently, is treated as possibly the same. A generated name (check lists it in
+  ``DEFAULTS_KEY``) is not kept by a replacement: the engine checks the replacement again
+  without the old inputs, which generates a new name, so it is created first.
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ from typing import Any
 
 from pulumi.dynamic import DiffResult
 
+from ._constants import DEFAULTS_KEY
 from ._unknowns import contains_unknown, is_unknown
 from .fields import diffable_fields, replace_fields
+from .location import same_namespace
 from .normalize import canonical_inputs, same_value
 
 __all__ = ["changed_fields", "diff_cluster"]
@@ -41,15 +48,26 @@ def changed_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str
 
 
 def diff_cluster(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
-    changed = changed_fields(olds, news)
+    """``olds``: the previous outputs; ``news``: the checked inputs (engine keys included)."""
+    place = same_namespace(olds, news)
+    changed = [n for n in changed_fields(olds, news) if n != "namespace" or place is not True]
     if not changed:
         return DiffResult(changes=False)
     immutable = replace_fields()
     replaces = [name for name in changed if name in immutable]
-    new_name = news.get("cluster_name")
-    keeps_name = is_unknown(new_name) or (
-        new_name is not None and new_name == olds.get("cluster_name")
-    )
     # Set even when nothing here forces a replacement: the user's replaceOnChanges can turn
     # an in-place change into a replacement, and the engine then reads this flag too.
-    return DiffResult(changes=None, replaces=replaces, delete_before_replace=keeps_name)
+    return DiffResult(
+        changes=None, replaces=replaces, delete_before_replace=_delete_first(olds, news, place)
+    )
+
+
+def _delete_first(olds: Mapping[str, Any], news: Mapping[str, Any], place: bool | None) -> bool:
+    """Whether a replacement could meet the old cluster's name in the old cluster's namespace."""
+    defaults = news.get(DEFAULTS_KEY)
+    if isinstance(defaults, list) and "cluster_name" in defaults:
+        return False
+    if place is False:
+        return False
+    new_name = news.get("cluster_name")
+    return is_unknown(new_name) or (new_name is not None and new_name == olds.get("cluster_name"))

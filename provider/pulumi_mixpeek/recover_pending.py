@@ -32,13 +32,13 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .client import MixpeekClient
 from .config import ProviderSettings
 from .errors import MixpeekError, NotFoundError
+from .location import cluster_location
 from .models import ClusterMetadata
 from .recovery import (
     Action,
@@ -125,14 +125,15 @@ class _Server:
 
     def __init__(self, settings: ProviderSettings) -> None:
         self.settings = settings
-        self._clients: dict[str, MixpeekClient] = {}
+        self._clients: dict[ProviderSettings, MixpeekClient] = {}
 
     def client(self, pending: PendingCreate) -> MixpeekClient:
-        namespace = pending.namespace or self.settings.require_namespace()
-        if namespace not in self._clients:
-            settings = replace(self.settings, namespace=namespace)
-            self._clients[namespace] = MixpeekClient.from_settings(settings)
-        return self._clients[namespace]
+        """The client for where the pending create's inputs say the cluster lives (the
+        namespace and endpoint check recorded; see location.py)."""
+        settings = cluster_location(pending.inputs, self.settings).settings
+        if settings not in self._clients:
+            self._clients[settings] = MixpeekClient.from_settings(settings)
+        return self._clients[settings]
 
     def find(self, pending: PendingCreate) -> ClusterMetadata | None:
         return self.client(pending).find_cluster(str(pending.cluster_name))

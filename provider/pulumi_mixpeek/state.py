@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ._constants import DEFAULTS_KEY
 from .fields import field_names, replace_fields
 from .models import ClusterMetadata, LLMLabelingInput, SourceEnrichmentConfig
 from .normalize import canonical_inputs, same_value
@@ -24,8 +25,9 @@ __all__ = [
     "live_inputs",
 ]
 
-#: Declared fields GET does not return (description is write-only in 1.3.1).
-NOT_READ_BACK: tuple[str, ...] = ("description", "adopt")
+#: Declared fields GET does not return (description is write-only in 1.3.1; where the
+#: cluster lives is recorded by check, see location.py).
+NOT_READ_BACK: tuple[str, ...] = ("description", "adopt", "namespace", "endpoint")
 
 #: vector_config fields ClusterMetadata does not carry in 1.3.1 (sample_size came in 1.3.2;
 #: the legacy enrich_source and the deprecated per-algorithm parameters have no column).
@@ -112,10 +114,13 @@ def live_inputs(meta: ClusterMetadata, previous: Mapping[str, Any]) -> dict[str,
 def build_outputs(meta: ClusterMetadata, inputs: Mapping[str, Any]) -> dict[str, Any]:
     """Every output: each input field (canonical; input fields own the names they share with
     ClusterMetadata), every ClusterMetadata field, and cluster_id. The cluster_name output is
-    always the live name, declared or generated."""
+    always the live name, declared or generated. The record of the inputs check filled in
+    (``DEFAULTS_KEY``) is kept, so a refresh reproduces it."""
     outputs: dict[str, Any] = meta.model_dump(mode="json")
     for name in field_names():
         outputs[name] = inputs.get(name)
+    if DEFAULTS_KEY in inputs:
+        outputs[DEFAULTS_KEY] = inputs[DEFAULTS_KEY]
     outputs["cluster_name"] = meta.cluster_name
     outputs["cluster_id"] = meta.cluster_id
     return outputs

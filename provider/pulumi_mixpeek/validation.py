@@ -14,6 +14,8 @@ from pulumi.dynamic import CheckFailure
 from pydantic import ValidationError
 
 from ._unknowns import is_unknown
+from .config import validate_endpoint
+from .errors import ConfigurationError
 from .fields import field_names, internal_fields
 from .models.config import VectorBasedConfig
 from .models.declaration import ClusterDeclaration
@@ -158,6 +160,18 @@ def _rule_failures(raw: Mapping[str, Any]) -> list[CheckFailure]:
                 "only used with enrich_source_collection=true; set it or remove this config",
             )
         )
+    endpoint = raw.get("endpoint")
+    if isinstance(endpoint, str) and not is_unknown(endpoint):
+        try:
+            validate_endpoint(endpoint)
+        except ConfigurationError:
+            failures.append(
+                CheckFailure(
+                    "endpoint",
+                    "must be an https URL such as https://api.mixpeek.com (plain http only "
+                    "for localhost, 127.0.0.1 or ::1, e.g. the local emulator)",
+                )
+            )
     adopt = raw.get("adopt")
     if adopt is True and not _given(raw.get("cluster_name")):
         failures.append(

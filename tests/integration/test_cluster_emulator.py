@@ -5,17 +5,21 @@ lost responses, retries and the lookup functions."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any
 
 import pytest
-from pulumi_mixpeek import get_cluster, list_clusters
+from pulumi_mixpeek import fields, get_cluster, list_clusters
 from pulumi_mixpeek.errors import (
     AdoptionError,
     AuthenticationError,
     MissingCredentialsError,
     MixpeekError,
 )
+from pulumi_mixpeek.fields import update_fields
+from pulumi_mixpeek.models import PatchClusterRequest
+from pulumi_mixpeek.models.declaration import Mutability
 from pulumi_mixpeek.resources.cluster_provider import ClusterProvider
 
 from tests.integration.conftest import KEY, NAMESPACE, configured
@@ -262,19 +266,48 @@ def test_refresh_reports_real_drift(server: Emulator, provider: ClusterProvider)
 
 
 # -- replacement -----------------------------------------------------------------------
-def test_replacement_keeping_the_name_deletes_first(
+def test_replacement_keeping_the_name_must_delete_first(
     server: Emulator, provider: ClusterProvider
 ) -> None:
+    """diff asks for delete-first, and the server shows why: creating first is refused."""
     old_id, outs = create(provider, VECTOR)
-    news = check(provider, {**VECTOR, "collection_ids": ["col_b"]})
+    replacement = {**VECTOR, "collection_ids": ["col_b"]}
+    news = check(provider, replacement, olds=check(provider, VECTOR))
     diff = provider.diff(old_id, outs, news)
     assert diff.replaces == ["collection_ids"] and diff.delete_before_replace is True
-    server.reset()
-    provider.delete(old_id, outs)  # the engine's order for delete-before-replace
-    new_id, _ = create(provider, {**VECTOR, "collection_ids": ["col_b"]})
-    assert calls(server) == [("DELETE", f"/v1/clusters/{old_id}"), ("POST", "/v1/clusters")]
+    with pytest.raises(MixpeekError, match="products"):
+        provider.create(check(provider, replacement))
+    provider.delete(old_id, outs)
+    new_id, _ = create(provider, replacement)
     body = live(server, "products")
     assert body is not None and body["cluster_id"] == new_id
+
+
+def test_replacement_of_a_generated_name_creates_first_under_a_new_name(
+    server: Emulator, provider: ClusterProvider
+) -> None:
+    """The engine's flow: check against the previous inputs (the name is kept), diff, then
+    check the replacement again without previous inputs, create it, delete the old one."""
+    unnamed = {k: v for k, v in VECTOR.items() if k != "cluster_name"}
+    seeded = {**unnamed, "__autoname_seed": "proj/stack//products"}
+    first = check(provider, seeded)
+    old_id, outs = create(provider, seeded)
+    changed = {**seeded, "collection_ids": ["col_b"]}
+    news = check(provider, changed, olds=first)
+    assert news["cluster_name"] == first["cluster_name"]
+    diff = provider.diff(old_id, outs, news)
+    assert diff.replaces == ["collection_ids"] and diff.delete_before_replace is False
+    again = check(provider, changed)  # what preview shows, and what up creates
+    assert again["cluster_name"] == check(provider, changed)["cluster_name"]
+    assert again["cluster_name"] != first["cluster_name"]
+    server.reset()
+    result = provider.create(again)
+    provider.delete(old_id, outs)
+    assert calls(server) == [("POST", "/v1/clusters"), ("DELETE", f"/v1/clusters/{old_id}")]
+    listed = server.api("POST", "/v1/clusters/list", key=KEY, namespace=NAMESPACE).json()
+    assert [(c["cluster_id"], c["cluster_name"]) for c in listed["results"]] == [
+        (result.id, again["cluster_name"])
+    ]
 
 
 # -- adoption --------------------------------------------------------------------------
@@ -434,12 +467,145 @@ def test_get_cluster_and_list_clusters_page_through(server: Emulator) -> None:
     assert [c.cluster_name for c in filtered] == ["other"]
 
 
-def test_namespaces_are_respected(server: Emulator) -> None:
+# -- where a cluster lives ----------------------------------------------------------------
+def requests_by_namespace(server: Emulator) -> list[tuple[str, str, str | None]]:
+    return [(r["method"], r["path"], r.get("namespace")) for r in server.requests()]
+
+
+def test_operations_address_the_recorded_namespace(server: Emulator) -> None:
+    """After mixpeek:namespace changed, read, update and delete still go where the cluster
+    lives; a 404 there means it is gone."""
     cluster_id, outs = create(configured(server), VECTOR)
-    other = configured(server, **{"mixpeek:namespace": "ns-other"})
-    assert not other.read(cluster_id, outs).id, "invisible from another namespace"
-    other.delete(cluster_id, outs)  # 404 there: nothing happens here
+    assert outs["namespace"] == NAMESPACE
+    moved = configured(server, **{"mixpeek:namespace": "ns-other"})
+    server.reset()
+    read = moved.read(cluster_id, outs)
+    assert read.id == cluster_id and read.inputs is not None
+    assert read.inputs["namespace"] == NAMESPACE
+    news = check(moved, {**VECTOR, "namespace": NAMESPACE, "description": "d"}, olds=outs)
+    moved.update(cluster_id, outs, news)
+    moved.delete(cluster_id, outs)
+    assert live(server, cluster_id) is None
+    moved.delete(cluster_id, outs)  # already gone from its namespace: done
+    assert {ns for _, _, ns in requests_by_namespace(server)} == {NAMESPACE}
+
+
+def test_check_records_where_the_cluster_lives(server: Emulator) -> None:
+    provider = configured(server)
+    recorded = check(provider, VECTOR)
+    assert (recorded["namespace"], recorded["endpoint"]) == (NAMESPACE, server.base_url)
+    # A declared namespace wins over the stack's.
+    assert check(provider, {**VECTOR, "namespace": "ns-prod"})["namespace"] == "ns-prod"
+    # A changed stack namespace is recorded (and so diffed: the cluster moves).
+    moved = configured(server, **{"mixpeek:namespace": "ns-other"})
+    news = check(moved, VECTOR, olds=recorded)
+    assert news["namespace"] == "ns-other"
+    _, outs = create(provider, VECTOR)
+    diff = moved.diff(outs["cluster_id"], outs, news)
+    assert diff.replaces == ["namespace"] and diff.delete_before_replace is False
+    # The same namespace by its ns_ id is no move.
+    by_id = configured(server, **{"mixpeek:namespace": outs["namespace_id"]})
+    assert outcome(by_id.diff(outs["cluster_id"], outs, check(by_id, VECTOR, olds=recorded))) == (
+        "none"
+    )
+    # No namespace configured at all: nowhere to move to, the recorded one stays.
+    nowhere = configured(server, **{"mixpeek:namespace": None})
+    assert check(nowhere, VECTOR, olds=recorded)["namespace"] == NAMESPACE
+    assert calls(server) == [("POST", "/v1/clusters")]
+
+
+def test_state_from_before_namespaces_were_recorded(server: Emulator) -> None:
+    """Old state has no namespace input: check records none (no mass replacement), and the
+    cluster is addressed by the namespace_id the API returned."""
+    cluster_id, outs = create(configured(server), VECTOR)
+    legacy = {k: v for k, v in outs.items() if k not in ("namespace", "endpoint")}
+    legacy_inputs = {k: v for k, v in check(configured(server), VECTOR).items()
+                     if k not in ("namespace", "endpoint")}
+    moved = configured(server, **{"mixpeek:namespace": "ns-other"})
+    news = check(moved, VECTOR, olds=legacy_inputs)
+    assert "namespace" not in news and "endpoint" not in news
+    assert outcome(moved.diff(cluster_id, legacy, news)) == "none"
+    server.reset()
+    assert moved.read(cluster_id, legacy).id == cluster_id
+    moved.delete(cluster_id, legacy)
+    assert {ns for _, _, ns in requests_by_namespace(server)} == {legacy["namespace_id"]}
+    assert live(server, cluster_id) is None
+
+
+def test_a_404_outside_the_recorded_namespace_is_no_proof(server: Emulator) -> None:
+    cluster_id, outs = create(configured(server), VECTOR)
+    unplaced = {
+        k: v for k, v in outs.items() if k not in ("namespace", "endpoint", "namespace_id")
+    }
+    moved = configured(server, **{"mixpeek:namespace": "ns-other"})
+    with pytest.raises(MixpeekError, match="does not record the namespace"):
+        moved.delete(cluster_id, unplaced)
+    with pytest.raises(MixpeekError, match="does not record the namespace"):
+        moved.read(cluster_id, unplaced)
     assert live(server, cluster_id) is not None
+
+
+def test_one_provider_manages_two_namespaces(server: Emulator, provider: ClusterProvider) -> None:
+    staging_id, staging = create(provider, {**VECTOR, "namespace": "staging"})
+    production_id, production = create(provider, {**VECTOR, "namespace": "production"})
+    assert [(m, ns) for m, _, ns in requests_by_namespace(server)] == [
+        ("POST", "staging"),
+        ("POST", "production"),
+    ]
+    for namespace, cluster_id in (("staging", staging_id), ("production", production_id)):
+        response = server.api("GET", f"/v1/clusters/{cluster_id}", key=KEY, namespace=namespace)
+        assert response.status_code == 200 and response.json()["cluster_name"] == "products"
+    server.reset()
+    provider.delete(staging_id, staging)
+    provider.delete(production_id, production)
+    assert [(m, ns) for m, _, ns in requests_by_namespace(server)] == [
+        ("DELETE", "staging"),
+        ("DELETE", "production"),
+    ]
+
+
+# -- what update sends is what the declaration marks mutable --------------------------------
+MUTABLE_CHANGES: dict[str, Any] = {
+    "cluster_name": "products-renamed",
+    "description": "a new description",
+    "metadata": {"team": "new"},
+}
+
+
+def test_patch_body_and_update_fields_agree() -> None:
+    assert set(PatchClusterRequest.model_fields) == update_fields()
+
+
+@pytest.mark.parametrize("field", sorted(update_fields()))
+def test_update_patches_each_mutable_field(
+    server: Emulator, provider: ClusterProvider, field: str
+) -> None:
+    cluster_id, outs = create(provider, VECTOR)
+    news = check(provider, {**VECTOR, field: MUTABLE_CHANGES[field]})
+    assert outcome(provider.diff(cluster_id, outs, news)) == "update"
+    server.reset()
+    provider.update(cluster_id, outs, news)
+    assert server.requests()[0]["body"] == {field: MUTABLE_CHANGES[field]}
+
+
+def test_update_follows_a_flipped_marker(
+    server: Emulator, provider: ClusterProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Marking metadata immutable makes diff replace on it and update stop sending it:
+    both read the one declaration."""
+    flipped = tuple(
+        dataclasses.replace(spec, mutability=Mutability.REPLACE)
+        if spec.name == "metadata"
+        else spec
+        for spec in fields.cluster_fields()
+    )
+    cluster_id, outs = create(provider, VECTOR)
+    monkeypatch.setattr(fields, "cluster_fields", lambda: flipped)
+    news = check(provider, {**VECTOR, "metadata": {"team": "x"}, "description": "d"})
+    assert provider.diff(cluster_id, outs, news).replaces == ["metadata"]
+    server.reset()
+    provider.update(cluster_id, outs, news)
+    assert server.requests()[0]["body"] == {"description": "d"}
 
 
 # -- figures ---------------------------------------------------------------------------

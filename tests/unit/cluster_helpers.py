@@ -82,9 +82,12 @@ def server_metadata(inputs: dict[str, Any], **extra: Any) -> ClusterMetadata:
     return ClusterMetadata.model_validate(fields)
 
 
-def created_state(declaration: dict[str, Any]) -> dict[str, Any]:
-    """The outputs stored after create (what diff receives as olds)."""
-    inputs = checked(declaration)
+def created_state(
+    declaration: dict[str, Any], previous: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The outputs stored after create (what diff receives as olds); ``previous``: the
+    checked inputs it was created from (checked here when not given)."""
+    inputs = previous if previous is not None else checked(declaration)
     outs = build_outputs(server_metadata(inputs), {k: v for k, v in inputs.items()})
     return {**outs, "__provider": PROVIDER_BLOB}
 

@@ -41,6 +41,14 @@ INVALID: list[tuple[str, dict[str, Any], str, str]] = [
     ("collection_ids empty", {**VECTOR, "collection_ids": []}, "collection_ids", "at least 1"),
     ("collection_ids not a list", {**VECTOR, "collection_ids": "col_a"}, "collection_ids", "list"),
     ("cluster_type enum", {**VECTOR, "cluster_type": "graph"}, "cluster_type", "'graph'"),
+    ("namespace empty", {**VECTOR, "namespace": ""}, "namespace", "at least 1"),
+    (
+        "endpoint plain http",
+        {**VECTOR, "endpoint": "http://api.example.com"},
+        "endpoint",
+        "plain http only",
+    ),
+    ("endpoint not a URL", {**VECTOR, "endpoint": "api.mixpeek.com"}, "endpoint", "https URL"),
     (
         "vector needs vector_config",
         {"collection_ids": ["c"], "cluster_type": "vector"},
@@ -447,6 +455,10 @@ def test_check_returns_canonical_inputs() -> None:
     assert result.failures == []
     generated = result.inputs.pop("cluster_name")
     assert generated.startswith("pulumi-") and len(generated) == len("pulumi-") + 12
+    assert result.inputs.pop("__defaults") == ["cluster_name"]
+    # Where the cluster lives, from the configuration (tests/unit/conftest.py).
+    assert result.inputs.pop("namespace") == "ns-unit"
+    assert result.inputs.pop("endpoint") == "https://api.mixpeek.com"
     assert result.inputs == {
         "collection_ids": ["col_a"],
         "cluster_type": "vector",
@@ -457,9 +469,9 @@ def test_check_returns_canonical_inputs() -> None:
         },
         "filters": {"AND": [{"field": "a", "value": 1}]},
     }
-    named = {**result.inputs, "cluster_name": generated}
+    named = {**result.inputs, "cluster_name": generated, "namespace": "ns-unit"}
     again = ClusterProvider().check({}, {**named, "__provider": "blob"})
-    assert again.inputs == named, "canonical form is idempotent"
+    assert again.inputs == {**named, "endpoint": "https://api.mixpeek.com"}, "idempotent"
 
 
 def test_check_needs_no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:

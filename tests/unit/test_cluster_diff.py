@@ -151,6 +151,16 @@ TABLE: list[tuple[str, dict[str, Any], dict[str, Any], str, list[str]]] = [
     ),
     ("description removed", with_(VECTOR, description="a"), VECTOR, "update", []),
     ("metadata set", VECTOR, with_(VECTOR, metadata={"team": "search"}), "update", []),
+    # -- where the cluster lives -----------------------------------------------------------
+    ("namespace moves", VECTOR, with_(VECTOR, namespace="ns-other"), "replace", ["namespace"]),
+    (
+        "endpoint moves",
+        VECTOR,
+        with_(VECTOR, endpoint="https://eu.mixpeek.example"),
+        "replace",
+        ["endpoint"],
+    ),
+    ("namespace id of the same namespace", VECTOR, with_(VECTOR, namespace="ns_0001"), "none", []),
     (
         "metadata value",
         with_(VECTOR, metadata={"team": "a"}),
@@ -450,12 +460,32 @@ def test_unknowns_count_as_changed(
             False,
         ),
         (VECTOR, with_(VECTOR, collection_ids=["b"], cluster_name=Unknown()), True),
+        (VECTOR, with_(VECTOR, collection_ids=["b"], namespace="ns-other"), False),
+        (VECTOR, with_(VECTOR, namespace="ns-other"), False),
+        (VECTOR, with_(VECTOR, namespace="ns_0002"), False),
+        # A name against an id: maybe the same namespace, so the name may collide.
+        (VECTOR, with_(VECTOR, namespace=Unknown()), True),
+        (VECTOR, with_(VECTOR, endpoint="https://eu.mixpeek.example"), True),
     ],
-    ids=["same-name", "new-name", "generated-name", "unknown-name"],
+    ids=[
+        "same-name",
+        "new-name",
+        "generated-name",
+        "unknown-name",
+        "other-namespace",
+        "move-only",
+        "other-namespace-id",
+        "unknown-namespace",
+        "other-endpoint",
+    ],
 )
 def test_replacement_order(old: dict[str, Any], new: dict[str, Any], delete_first: bool) -> None:
-    news = {**ClusterProvider().check({}, {**new, "__provider": "p"}).inputs, "__provider": "p"}
-    result = ClusterProvider().diff("clust_0001", created_state(old), news)
+    """The engine checks the new inputs against the previous inputs (so a generated name is
+    kept at this point) and asks diff; the order comes from that diff."""
+    previous = checked(old)
+    olds = created_state(old, previous=previous)
+    news = checked(new, olds=previous)
+    result = ClusterProvider().diff("clust_0001", olds, news)
     assert outcome(result) == "replace"
     assert result.delete_before_replace is delete_first
 
@@ -494,6 +524,8 @@ def test_only_the_pickled_provider_changed_is_no_change() -> None:
 def test_mutability_is_declared_once_and_as_specified() -> None:
     assert update_fields() == {"cluster_name", "description", "metadata"}
     assert replace_fields() == {
+        "namespace",
+        "endpoint",
         "collection_ids",
         "cluster_type",
         "vector_config",
@@ -559,7 +591,7 @@ def test_read_then_diff_is_no_change(declaration: dict[str, Any]) -> None:
     outs = {**build_outputs(meta, inputs), "__provider": "p"}
     program = checked(declaration, olds=inputs)
     assert outcome(ClusterProvider().diff("clust_0001", outs, program)) == "none"
-    declared = {k: v for k, v in program.items() if k != "__provider"}
+    declared = {k: v for k, v in program.items() if not k.startswith("__")}
     expected = {**declared, "cluster_name": olds["cluster_name"]}
     assert inputs == expected
 

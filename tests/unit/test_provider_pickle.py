@@ -44,7 +44,7 @@ def configured_provider(monkeypatch: pytest.MonkeyPatch) -> ClusterProvider:
     provider.configure(
         ConfigureRequest(Config({"mixpeek:apiKey": KEY, "mixpeek:namespace": "ns"}, "proj"))
     )
-    assert provider._client().endpoint == "https://api.mixpeek.com"  # settings were in use
+    assert provider._client({}).endpoint == "https://api.mixpeek.com"  # settings were in use
     return provider
 
 

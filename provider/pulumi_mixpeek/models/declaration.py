@@ -3,7 +3,8 @@
 Each field carries ``json_schema_extra={"mutability": ...}``:
 - ``update``: changed in place with one PATCH (1.3.1 PATCH takes cluster_name, description,
   metadata);
-- ``replace``: the API cannot change it, so a change creates a new cluster;
+- ``replace``: the API cannot change it, so a change creates a new cluster (``namespace`` and
+  ``endpoint`` say where the cluster lives: a change moves it, which is a replacement too);
 - ``provider``: read by the provider only (``adopt``), never a change.
 
 ``pulumi_mixpeek.fields`` reads these markers for diff, the schema generator and the README.
@@ -106,6 +107,24 @@ class ClusterDeclaration(RequestModel):
         None,
         description="User metadata (replaced as a whole on change).",
         json_schema_extra=_UPDATE,
+    )
+    namespace: str | None = Field(
+        None,
+        min_length=1,
+        description=(
+            "Namespace (name or ns_ id) the cluster lives in; defaults to the stack's "
+            "mixpeek:namespace and is recorded in state, so a change moves the cluster."
+        ),
+        json_schema_extra=_REPLACE,
+    )
+    endpoint: str | None = Field(
+        None,
+        min_length=1,
+        description=(
+            "API base URL the cluster lives at; defaults to the stack's mixpeek:endpoint and "
+            "is recorded in state, so a change moves the cluster."
+        ),
+        json_schema_extra=_REPLACE,
     )
     adopt: bool = Field(
         False,

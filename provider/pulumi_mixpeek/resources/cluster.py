@@ -3,7 +3,9 @@
 Type token ``pulumi-python:dynamic/mixpeek:Cluster`` (changing it changes every URN).
 Changing ``cluster_name``, ``description`` or ``metadata`` updates the cluster in place;
 changing any other input replaces it (delete first when the replacement keeps the same
-``cluster_name``, since names are unique per namespace; create first otherwise).
+``cluster_name`` in the same namespace, since names are unique per namespace; create first
+otherwise). ``namespace`` / ``endpoint`` override the stack's ``mixpeek:namespace`` /
+``mixpeek:endpoint`` for one cluster; either way the place is recorded in state.
 """
 
 import inspect
@@ -13,6 +15,7 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
+from .._constants import AUTONAME_SEED_KEY
 from .cluster_args import (
     AttributeConfigArgs,
     LLMLabelingArgs,
@@ -52,6 +55,8 @@ class Cluster(pulumi.dynamic.Resource, module="mixpeek", name="Cluster"):
     cluster_name: pulumi.Output[str]
     description: pulumi.Output[str | None]
     metadata: pulumi.Output[dict[str, Any] | None]
+    namespace: pulumi.Output[str]
+    endpoint: pulumi.Output[str]
     adopt: pulumi.Output[bool | None]
     # -- computed (ClusterMetadata) ---------------------------------------------------------
     cluster_id: pulumi.Output[str]
@@ -103,6 +108,8 @@ class Cluster(pulumi.dynamic.Resource, module="mixpeek", name="Cluster"):
         cluster_name: pulumi.Input[str] | None = None,
         description: pulumi.Input[str] | None = None,
         metadata: pulumi.Input[Mapping[str, Any]] | None = None,
+        namespace: pulumi.Input[str] | None = None,
+        endpoint: pulumi.Input[str] | None = None,
         adopt: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -118,15 +125,26 @@ class Cluster(pulumi.dynamic.Resource, module="mixpeek", name="Cluster"):
             "cluster_name": cluster_name,
             "description": description,
             "metadata": metadata,
+            "namespace": namespace,
+            "endpoint": endpoint,
             "adopt": adopt,
         }
         props: dict[str, Any] = {name: to_plain(value) for name, value in inputs.items()}
+        props[AUTONAME_SEED_KEY] = _autoname_seed(resource_name, opts)
         for name in OUTPUT_NAMES:
             props[name] = None
         # What pulumi.dynamic.Resource.__init__ does with a provider that captures no secret
         # (ClusterProvider.serialize_as_secret_always is False), minus the pickling.
         props["__provider"] = SERIALIZED_PROVIDER
         pulumi.CustomResource.__init__(self, CLUSTER_TYPE, resource_name, props, opts)
+
+
+def _autoname_seed(resource_name: str, opts: pulumi.ResourceOptions | None) -> str:
+    """What identifies this resource in the stack (its URN is not known yet): project,
+    stack, parent and name. Check derives a generated cluster_name from it."""
+    parent = opts.parent if opts is not None else None
+    parent_id = f"{parent.pulumi_resource_type}::{parent.pulumi_resource_name}" if parent else ""
+    return "/".join((pulumi.get_project(), pulumi.get_stack(), parent_id, resource_name))
 
 
 #: The type token, ``pulumi-python:dynamic/mixpeek:Cluster`` (from the class statement above).

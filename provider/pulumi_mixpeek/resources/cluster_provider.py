@@ -8,6 +8,9 @@ stable: existing state refers to it. Settings are read in ``configure`` (stack c
 environment) or, when the engine never called it, from the environment at first use; the HTTP
 client is created lazily, one per provider process (``client.shared_client``).
 
+Where: every operation on an existing cluster addresses the namespace and endpoint recorded
+for it in state (``location.py``), through the shared client for those settings.
+
 Round trips: check and diff make none; create = 1 POST (+1 PATCH when description or
 metadata are declared); with adopt=True, 1 GET by name and no POST when the cluster exists
 (+1 PATCH when description/metadata differ); read = 1 GET; update = 1 PATCH (only when a
@@ -17,7 +20,9 @@ mutable field changed) + 1 GET; delete = 1 DELETE.
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
+from collections.abc import Mapping
 from typing import Any, NoReturn
 
 from pulumi.dynamic import (
@@ -30,32 +35,54 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from .._constants import GENERATED_NAME_PREFIX
+from .._constants import AUTONAME_SEED_KEY, DEFAULTS_KEY, GENERATED_NAME_PREFIX, UNKNOWN_SENTINEL
+from .._unknowns import contains_unknown
 from ..client import MixpeekClient, shared_client
 from ..config import ProviderSettings
 from ..diff import diff_cluster
 from ..errors import AdoptionError, APIResponseValidationError, MixpeekError, NotFoundError
+from ..fields import update_fields
+from ..location import Location, cluster_location, recorded_inputs
 from ..models import ClusterMetadata, CreateClusterRequest, PatchClusterRequest
 from ..normalize import canonical_inputs, same_value, strip_internal
-from ..state import build_outputs, immutable_differences, live_inputs
+from ..state import (
+    NOT_READ_BACK,
+    build_outputs,
+    immutable_differences,
+    live_inputs,
+    refreshed_inputs,
+)
 from ..validation import validate_inputs
 
 __all__ = ["ClusterProvider", "adopt_existing", "generate_cluster_name"]
 
 
-def generate_cluster_name(random_seed: bytes | None = None) -> str:
+def generate_cluster_name(
+    seed: str | bytes | None = None, declaration: Mapping[str, Any] | None = None
+) -> str:
     """A name for a cluster declared without one.
 
     Assumption (documented in the README): the API would generate a name itself, but check
     sets one, so that it is a stable input shown in preview and so that a create whose
     response was lost can be found again by name instead of being repeated blindly (see
-    ``client.py``). With the engine's random seed (the native plugin's check gets one; it is
-    the same for a resource in preview and in the update that follows) the name is derived
-    from it, so the name shown in preview is the name created.
+    ``client.py``).
+
+    With a ``seed`` the name is derived from the seed and the rest of the declaration, as
+    Pulumi's autonaming derives it from the engine's per-resource random seed: preview and up
+    produce the same name, and a replacement (whose declaration differs) a new one, shown in
+    preview. The native plugin's check gets the engine's seed (bytes); the dynamic-provider
+    host does not pass it on, so the ``Cluster`` class sends one of its own (project, stack,
+    parent and resource name). While the declaration holds values not known yet (preview)
+    the name is not known either. Without a seed it is random.
     """
-    if random_seed:
-        return GENERATED_NAME_PREFIX + hashlib.sha256(random_seed).hexdigest()[:12]
-    return GENERATED_NAME_PREFIX + secrets.token_hex(6)
+    if not seed:
+        return GENERATED_NAME_PREFIX + secrets.token_hex(6)
+    rest = {k: v for k, v in (declaration or {}).items() if k != "cluster_name"}
+    if contains_unknown(rest):
+        return UNKNOWN_SENTINEL
+    key = seed.hex() if isinstance(seed, bytes) else seed
+    text = json.dumps([key, rest], sort_keys=True, default=repr)
+    return GENERATED_NAME_PREFIX + hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def _cluster_id(meta: ClusterMetadata) -> str:
@@ -85,35 +112,51 @@ class ClusterProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         self._settings = ProviderSettings.resolve(req.config.get)
 
-    def _client(self) -> MixpeekClient:
-        settings = getattr(self, "_settings", None) or ProviderSettings.resolve()
-        return shared_client(settings)
+    def _current_settings(self) -> ProviderSettings:
+        settings: ProviderSettings | None = getattr(self, "_settings", None)
+        if settings is None:
+            settings = self._settings = ProviderSettings.resolve()
+        return settings
+
+    def _client(self, props: Mapping[str, Any]) -> MixpeekClient:
+        """The client for the place ``props`` (checked inputs or state) record."""
+        return shared_client(self._location(props).settings)
+
+    def _location(self, props: Mapping[str, Any]) -> Location:
+        return cluster_location(props, self._current_settings())
 
     # -- local operations ---------------------------------------------------------------
     def check(
         self, olds: dict[str, Any], news: dict[str, Any], random_seed: bytes | None = None
     ) -> CheckResult:
         raw = strip_internal(news)
+        previous = strip_internal(olds or {})
         inputs = canonical_inputs(raw)
+        inputs = canonical_inputs(
+            {**inputs, **recorded_inputs(inputs, previous, self._current_settings())}
+        )
         if inputs.get("cluster_name") is None:
             # Auto-naming, as Pulumi providers do it: an omitted name is generated once and
             # kept from the previous inputs afterwards, so it is a real input (shown in
             # preview, stable across runs and refreshes) rather than a hidden server value.
-            previous = (olds or {}).get("cluster_name")
+            # The engine checks a replacement again without previous inputs: it gets a new
+            # name, so it can be created before the old cluster is deleted (see diff.py).
+            kept = previous.get("cluster_name")
             inputs["cluster_name"] = (
-                previous
-                if isinstance(previous, str) and previous
-                else generate_cluster_name(random_seed)
+                kept
+                if isinstance(kept, str) and kept
+                else generate_cluster_name(random_seed or _seed(news), inputs)
             )
+            inputs[DEFAULTS_KEY] = ["cluster_name"]
         return CheckResult(inputs, validate_inputs(raw))
 
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
-        return diff_cluster(strip_internal(_olds), strip_internal(_news))
+        return diff_cluster(_olds, _news)
 
     # -- API operations -----------------------------------------------------------------
     def create(self, props: dict[str, Any]) -> CreateResult:
         declared = canonical_inputs(strip_internal(props))
-        client = self._client()
+        client = self._client(declared)
         if declared.get("adopt"):
             existing = client.find_cluster(str(declared["cluster_name"]))
             if existing is not None:
@@ -128,55 +171,63 @@ class ClusterProvider(ResourceProvider):
         )
         meta = client.create_cluster(body)
         cluster_id = _cluster_id(meta)
-        patch = PatchClusterRequest(
-            description=declared.get("description"), metadata=declared.get("metadata")
-        )
-        if _has_values(patch):
+        # The mutable fields the create body cannot carry (1.3.1: description, metadata).
+        patch = _patch({n: declared.get(n) for n in update_fields() if n not in fields})
+        if patch is not None:
             try:
                 client.patch_cluster(cluster_id, patch)
             except MixpeekError as exc:
                 _undo_create(client, cluster_id, meta.cluster_name, exc)
-            meta = meta.model_copy(update={"metadata": declared.get("metadata")})
-        return CreateResult(cluster_id, build_outputs(meta, declared))
+            meta = _patched(meta, patch)
+        return CreateResult(cluster_id, build_outputs(meta, _with_defaults(declared, props)))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        meta = self._client().find_cluster(id_)
+        previous = strip_internal(props)
+        location = self._location(previous)
+        meta = shared_client(location.settings).find_cluster(id_)
         if meta is None:
+            _require_recorded(location, id_, "read")
             return ReadResult("", {})
-        inputs = live_inputs(meta, strip_internal(props))
+        inputs = _with_defaults(live_inputs(meta, previous), props)
         return ReadResult(meta.cluster_id or id_, build_outputs(meta, inputs), inputs)
 
     def update(self, id_: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
         olds = strip_internal(_olds)
         old = canonical_inputs(olds)
         declared = canonical_inputs(strip_internal(_news))
-        changes: dict[str, Any] = {}
-        name = declared.get("cluster_name")
-        if name is not None and name != olds.get("cluster_name"):
-            changes["cluster_name"] = name
-        if not same_value(old.get("description"), declared.get("description")):
-            changes["description"] = declared.get("description") or ""
-        if not same_value(old.get("metadata"), declared.get("metadata")):
-            changes["metadata"] = declared.get("metadata") or {}
-        client = self._client()
-        if changes:
-            client.patch_cluster(id_, PatchClusterRequest.model_validate(changes))
+        # What may be PATCHed is what the declaration marks mutable (fields.update_fields);
+        # a field whose value is removed is cleared.
+        patch = _patch(
+            {
+                n: declared.get(n)
+                for n in update_fields()
+                if not same_value(old.get(n), declared.get(n))
+            },
+            clear=True,
+        )
+        # The cluster is where the old state says (a change of place is a replacement).
+        client = self._client(olds)
+        if patch is not None:
+            client.patch_cluster(id_, patch)
         meta = client.get_cluster(id_)
-        return UpdateResult(build_outputs(meta, declared))
+        return UpdateResult(build_outputs(meta, _with_defaults(declared, _news)))
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        location = self._location(strip_internal(_props))
         try:
-            self._client().delete_cluster(id_)
+            shared_client(location.settings).delete_cluster(id_)
         except NotFoundError:
-            pass
+            # Gone from the namespace it lives in: done. Gone from a namespace the state does
+            # not name is no proof of anything.
+            _require_recorded(location, id_, "delete")
 
 
 def adopt_existing(
     client: MixpeekClient, declared: dict[str, Any], meta: ClusterMetadata
 ) -> CreateResult:
     """Take the existing cluster ``meta`` as the one ``declared`` (canonical inputs) would
-    create: refused when an immutable field differs; description and metadata are set as
-    create would set them. Used by ``adopt=True`` and by ``mixpeek-recover-pending``."""
+    create: refused when an immutable field differs; the mutable fields are set as create
+    would set them. Used by ``adopt=True`` and by ``mixpeek-recover-pending``."""
     name = meta.cluster_name
     differing = immutable_differences(meta, declared)
     if differing:
@@ -191,23 +242,81 @@ def adopt_existing(
             "another cluster_name to create a new cluster."
         )
     cluster_id = _cluster_id(meta)
-    live_metadata = live_inputs(meta, declared).get("metadata")
-    patch = PatchClusterRequest(
-        description=declared.get("description"),
-        metadata=(
-            None
-            if same_value(live_metadata, declared.get("metadata"))
-            else declared.get("metadata") or {}
-        ),
+    live = live_inputs(meta, declared)
+    # Write-only fields are sent when declared (they cannot be compared); the others when
+    # they differ from the existing cluster (cleared when no longer declared).
+    patch = _patch(
+        {
+            n: declared.get(n)
+            for n in update_fields()
+            if (
+                declared.get(n) is not None
+                if n in NOT_READ_BACK
+                else not same_value(live.get(n), declared.get(n))
+            )
+        },
+        clear=True,
     )
-    if _has_values(patch):
+    if patch is not None:
         client.patch_cluster(cluster_id, patch)
-        meta = meta.model_copy(update={"metadata": declared.get("metadata")})
+        meta = _patched(meta, patch)
     return CreateResult(cluster_id, build_outputs(meta, declared))
 
 
-def _has_values(patch: PatchClusterRequest) -> bool:
-    return any(v is not None for v in patch.model_dump().values())
+def _seed(news: Mapping[str, Any]) -> str | None:
+    seed = news.get(AUTONAME_SEED_KEY)
+    return seed if isinstance(seed, str) and seed else None
+
+
+def _with_defaults(inputs: dict[str, Any], source: Mapping[str, Any]) -> dict[str, Any]:
+    """``inputs`` plus the record of what check filled in (``DEFAULTS_KEY``), carried from
+    ``source`` (checked inputs or state) into outputs and refreshed inputs."""
+    defaults = source.get(DEFAULTS_KEY)
+    return {**inputs, DEFAULTS_KEY: list(defaults)} if isinstance(defaults, list) else inputs
+
+
+def _patch(values: Mapping[str, Any], *, clear: bool = False) -> PatchClusterRequest | None:
+    """The PATCH body for these mutable fields, or None when it would be empty. A field
+    without a value is left out, or with ``clear`` sent as its empty value."""
+    body: dict[str, Any] = {}
+    for name, value in values.items():
+        if value is not None:
+            body[name] = value
+        elif clear:
+            empty = _empty_value(name)
+            if empty is not None:
+                body[name] = empty
+    return PatchClusterRequest.model_validate(body) if body else None
+
+
+def _empty_value(name: str) -> Any:
+    """What clears a mutable field: "" for text, {} for a mapping; None when it cannot be
+    cleared (cluster_name: check always sets one)."""
+    annotation = str(PatchClusterRequest.model_fields[name].annotation)
+    if name == "cluster_name":
+        return None
+    if annotation.startswith("dict"):
+        return {}
+    if annotation.startswith("str"):
+        return ""
+    return None
+
+
+def _patched(meta: ClusterMetadata, patch: PatchClusterRequest) -> ClusterMetadata:
+    """``meta`` with what the PATCH set (the fields ClusterMetadata carries)."""
+    sent = patch.model_dump(exclude_none=True)
+    return meta.model_copy(update={k: v for k, v in sent.items() if k in meta.model_fields})
+
+
+def _require_recorded(location: Location, cluster_id: str, action: str) -> None:
+    if location.recorded:
+        return
+    raise MixpeekError(
+        f"Cannot {action} cluster {cluster_id!r}: it is not in namespace "
+        f"{location.settings.namespace!r}, and the state does not record the namespace it "
+        "lives in. Set mixpeek:namespace to the namespace it was created in and run again, "
+        "or, if it was deleted, remove it from the state with `pulumi state delete <urn>`."
+    )
 
 
 def _undo_create(client: MixpeekClient, cluster_id: str, name: str, exc: MixpeekError) -> NoReturn:
