@@ -13,8 +13,9 @@
   replaceOnChanges asks for the replacement); otherwise the new cluster is created before the
   old one is deleted. An unknown new name, or a namespace that may be the same one spelled
   differently, is treated as possibly the same. A generated name (check lists it in
-  ``DEFAULTS_KEY``) is not kept by a replacement: the engine checks the replacement again
-  without the old inputs, which generates a new name, so it is created first.
+  ``DEFAULTS_KEY``) is not kept by a replacement: check already gives a replaced cluster a
+  new one, and the engine checks a replacement again without the old inputs (also one that
+  the user's replaceOnChanges forces), which generates a new name, so it is created first.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from .fields import diffable_fields, replace_fields
 from .location import same_namespace
 from .normalize import canonical_inputs, same_value
 
-__all__ = ["changed_fields", "diff_cluster"]
+__all__ = ["changed_fields", "diff_cluster", "replaced_fields"]
 
 
 def changed_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
@@ -47,10 +48,20 @@ def changed_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str
     return changed
 
 
+def _changes(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+    place = same_namespace(olds, news)
+    return [n for n in changed_fields(olds, news) if n != "namespace" or place is not True]
+
+
+def replaced_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+    """The changed fields that force a replacement (``olds``: previous inputs or outputs)."""
+    immutable = replace_fields()
+    return [name for name in _changes(olds, news) if name in immutable]
+
+
 def diff_cluster(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
     """``olds``: the previous outputs; ``news``: the checked inputs (engine keys included)."""
-    place = same_namespace(olds, news)
-    changed = [n for n in changed_fields(olds, news) if n != "namespace" or place is not True]
+    changed = _changes(olds, news)
     if not changed:
         return DiffResult(changes=False)
     immutable = replace_fields()
@@ -58,7 +69,9 @@ def diff_cluster(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult
     # Set even when nothing here forces a replacement: the user's replaceOnChanges can turn
     # an in-place change into a replacement, and the engine then reads this flag too.
     return DiffResult(
-        changes=None, replaces=replaces, delete_before_replace=_delete_first(olds, news, place)
+        changes=None,
+        replaces=replaces,
+        delete_before_replace=_delete_first(olds, news, same_namespace(olds, news)),
     )
 
 

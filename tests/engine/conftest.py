@@ -14,7 +14,13 @@ _ROOT = Path(__file__).resolve().parents[2]
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-from tests.engine.helpers import API_KEY, FACES, Face, Stack  # noqa: E402
+from tests.engine.helpers import (  # noqa: E402
+    API_KEY,
+    FACES,
+    Face,
+    Stack,
+    server_clusters,
+)
 from tests.support.emulator import Emulator, running_emulator  # noqa: E402
 from tests.support.pulumi import PulumiProject, pulumi_bin_dir  # noqa: E402
 
@@ -45,7 +51,9 @@ def face(request: pytest.FixtureRequest) -> Face:
 @pytest.fixture
 def make_stack(
     tmp_path: Path, bin_dir: Path, emulator: Emulator, namespace: str, face: Face
-) -> Callable[..., Stack]:
+) -> Iterator[Callable[..., Stack]]:
+    stacks: list[Stack] = []
+
     def make(*, api_key: bool = True, name: str = "project") -> Stack:
         project = PulumiProject.create(tmp_path / name, bin_dir, program=face.program)
         project.extra_env.update(face.env(bin_dir))
@@ -53,14 +61,22 @@ def make_stack(
         project.set_config("mixpeek:namespace", namespace)
         if api_key:
             project.set_config("mixpeek:apiKey", API_KEY, secret=True)
-        return Stack(project, emulator, namespace, face)
+        created = Stack(project, emulator, namespace, face)
+        stacks.append(created)
+        return created
 
-    return make
+    yield make
+    # Nothing may stay behind on the server: destroy what the test left in the state (from
+    # the state alone, with the key from the environment when the test removed it from the
+    # config), then every namespace the test used must be empty. No log may hold the key.
+    for created in stacks:
+        if created.project.resources(created.face.cluster_type):
+            created.project.run("destroy", "--yes", env={"MIXPEEK_API_KEY": API_KEY})
+        for server, used in created.places():
+            assert server_clusters(server, used) == [], f"left behind in {used}"
+        assert API_KEY not in created.project.logs()
 
 
 @pytest.fixture
-def stack(make_stack: Callable[..., Stack]) -> Iterator[Stack]:
-    created = make_stack()
-    yield created
-    # Nothing may stay behind on the server, and no log may hold the key.
-    assert API_KEY not in created.project.logs()
+def stack(make_stack: Callable[..., Stack]) -> Stack:
+    return make_stack()

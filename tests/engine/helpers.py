@@ -109,6 +109,18 @@ class Stack:
         self.emulator = emulator
         self.namespace = namespace
         self.face = face
+        #: Further (server, namespace) places the test put clusters in.
+        self.other_places: list[tuple[Emulator, str]] = []
+
+    def places(self) -> list[tuple[Emulator, str]]:
+        """Every (server, namespace) this stack may have put clusters in."""
+        return [(self.emulator, self.namespace), *self.other_places]
+
+    def other_namespace(self, suffix: str) -> str:
+        """A further namespace on this stack's server, checked for leftovers at the end."""
+        name = f"{self.namespace}-{suffix}"
+        self.other_places.append((self.emulator, name))
+        return name
 
     def declare(self, **clusters: dict[str, Any]) -> None:
         (self.project.root / "spec.json").write_text(json.dumps(clusters, indent=2))
@@ -116,8 +128,8 @@ class Stack:
     def run(self, *args: str, check: bool = True) -> str:
         return self.project.run(*args, check=check).stdout
 
-    def server_clusters(self) -> list[dict[str, Any]]:
-        return server_clusters(self.emulator, self.namespace)
+    def server_clusters(self, namespace: str | None = None) -> list[dict[str, Any]]:
+        return server_clusters(self.emulator, namespace or self.namespace)
 
     def server_cluster(self, identifier: str) -> dict[str, Any] | None:
         response = self.emulator.api(
@@ -128,9 +140,10 @@ class Stack:
         response.raise_for_status()
         return dict(response.json())
 
-    def api_requests(self) -> list[dict[str, Any]]:
-        """Requests the server received on this test's namespace."""
-        return [r for r in self.emulator.requests() if r.get("namespace") == self.namespace]
+    def api_requests(self, *namespaces: str) -> list[dict[str, Any]]:
+        """Requests the server received on this test's namespace (or on ``namespaces``)."""
+        wanted = set(namespaces or (self.namespace,))
+        return [r for r in self.emulator.requests() if r.get("namespace") in wanted]
 
     def preview_with_policies(
         self,

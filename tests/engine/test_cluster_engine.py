@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.engine.helpers import API_KEY, BOTH_FACES, CLUSTER_TYPE, Stack
+from tests.support.emulator import running_emulator
 
 pytestmark = pytest.mark.engine
 
@@ -398,3 +399,139 @@ def test_adopt_refuses_a_cluster_with_different_immutable_config(stack: Stack) -
     assert "clustering_method" in result.stdout
     assert creates(stack) == []
     assert stack.server_clusters() == before
+    stack.emulator.api(  # the test's own cluster, never managed by the stack
+        "DELETE", f"/v1/clusters/{before[0]['cluster_id']}", key=API_KEY,
+        namespace=stack.namespace,
+    ).raise_for_status()
+
+
+# -- where a cluster lives ----------------------------------------------------------------
+def requests_in(stack: Stack, *namespaces: str) -> list[tuple[str, str, str]]:
+    return [(r["method"], r["path"], r["namespace"]) for r in stack.api_requests(*namespaces)]
+
+
+def test_changing_the_stack_namespace_moves_the_cluster(stack: Stack) -> None:
+    stack.declare(products=vector_cluster("products"))
+    stack.run("up", "--yes")
+    (original,) = stack.server_clusters()
+    moved_to = stack.other_namespace("moved")
+
+    stack.project.set_config("mixpeek:namespace", moved_to)
+    preview = stack.run("preview", "--diff")
+    assert "+-1 to replace" in preview, preview
+    assert re.search(rf'namespace\s*: "{stack.namespace}" => "{moved_to}"', preview), preview
+
+    stack.run("up", "--yes")
+    assert stack.server_clusters() == [], "the old namespace is empty"
+    (moved,) = stack.server_clusters(moved_to)
+    assert moved["cluster_name"] == "products"
+    assert stack.project.outputs()["products_id"] == moved["cluster_id"]
+    # Names are unique per namespace only: the new cluster is created first, the old one
+    # deleted after, each where it lives.
+    delete = ("DELETE", f"/v1/clusters/{original['cluster_id']}", stack.namespace)
+    order = [
+        r for r in requests_in(stack, stack.namespace, moved_to)
+        if r[0] in ("POST", "DELETE") and r[1] != "/v1/clusters/list"
+    ]
+    assert order == [("POST", "/v1/clusters", stack.namespace),
+                     ("POST", "/v1/clusters", moved_to), delete]
+    stack.run("preview", "--expect-no-changes")
+
+
+def test_destroy_after_a_namespace_change_deletes_where_the_cluster_lives(stack: Stack) -> None:
+    stack.declare(a=vector_cluster("a"), b=vector_cluster("b"))
+    stack.run("up", "--yes")
+    ids = {c["cluster_id"] for c in stack.server_clusters()}
+    elsewhere = stack.other_namespace("elsewhere")
+
+    stack.project.set_config("mixpeek:namespace", elsewhere)
+    stack.run("destroy", "--yes")
+
+    assert stack.server_clusters() == []
+    deletes = {(r[1], r[2]) for r in requests_in(stack, stack.namespace, elsewhere)
+               if r[0] == "DELETE"}
+    assert deletes == {(f"/v1/clusters/{i}", stack.namespace) for i in ids}
+    assert requests_in(stack, elsewhere) == []
+
+
+def test_destroy_after_an_endpoint_change_deletes_where_the_cluster_lives(
+    stack: Stack, tmp_path: Any
+) -> None:
+    stack.declare(products=vector_cluster("products"))
+    stack.run("up", "--yes")
+    (cluster,) = stack.server_clusters()
+    with running_emulator(db=tmp_path / "second.db", api_keys=(API_KEY,)) as second:
+        stack.project.set_config("mixpeek:endpoint", second.base_url)
+        preview = stack.run("preview", "--diff")
+        assert "+-1 to replace" in preview and second.base_url in preview, preview
+
+        stack.run("destroy", "--yes")
+
+        assert second.requests() == []
+    assert stack.server_cluster(cluster["cluster_id"]) is None
+    assert ("DELETE", f"/v1/clusters/{cluster['cluster_id']}", stack.namespace) in (
+        requests_in(stack)
+    )
+
+
+def test_one_program_manages_two_namespaces(stack: Stack) -> None:
+    staging, production = stack.other_namespace("staging"), stack.other_namespace("production")
+    stack.declare(
+        staging=vector_cluster("products", namespace=staging),
+        production=vector_cluster("products", namespace=production),
+    )
+    stack.run("up", "--yes")
+    outputs = stack.project.outputs()
+    for key, namespace in (("staging_id", staging), ("production_id", production)):
+        (cluster,) = stack.server_clusters(namespace)
+        assert cluster["cluster_name"] == "products"
+        assert outputs[key] == cluster["cluster_id"]
+    assert stack.server_clusters() == []
+    stack.run("preview", "--expect-no-changes")
+    stack.run("refresh", "--yes", "--expect-no-changes")
+
+    # Moving one of them replaces that one only.
+    stack.declare(
+        staging=vector_cluster("products", namespace=staging),
+        production=vector_cluster("products"),
+    )
+    preview = stack.run("preview")
+    assert "+-1 to replace" in preview and "[diff: ~namespace]" in preview, preview
+    stack.run("up", "--yes")
+    assert stack.server_clusters(production) == []
+    assert [c["cluster_name"] for c in stack.server_clusters()] == ["products"]
+    assert [c["cluster_id"] for c in stack.server_clusters(staging)] == [outputs["staging_id"]]
+
+
+# -- generated names ------------------------------------------------------------------------
+GENERATED = re.compile(r'cluster_name\s*: "(pulumi-[0-9a-f]{12})" => "(pulumi-[0-9a-f]{12})"')
+
+
+def test_replacing_an_unnamed_cluster_creates_first_under_the_name_preview_showed(
+    stack: Stack,
+) -> None:
+    unnamed = vector_cluster("ignored")
+    del unnamed["cluster_name"]
+    stack.declare(products=unnamed)
+    stack.run("up", "--yes")
+    (original,) = stack.server_clusters()
+
+    stack.declare(products={**unnamed, "collection_ids": ["col_other"]})
+    preview = stack.run("preview", "--diff")
+    assert "+-1 to replace" in preview
+    shown = GENERATED.search(preview)
+    assert shown is not None, preview
+    assert shown.group(1) == original["cluster_name"]
+    new_name = shown.group(2)
+
+    stack.run("up", "--yes")
+    (replacement,) = stack.server_clusters()
+    assert replacement["cluster_name"] == new_name, "the name preview showed"
+    (state,) = stack.project.resources(CLUSTER_TYPE)
+    assert state["outputs"]["cluster_name"] == new_name
+    # No moment without a cluster: created first, the old one deleted after.
+    delete = f"DELETE /v1/clusters/{original['cluster_id']}"
+    order = [m for m in methods(stack) if m in ("POST /v1/clusters", delete)]
+    assert order == ["POST /v1/clusters", "POST /v1/clusters", delete]
+    stack.run("preview", "--expect-no-changes")
+    stack.run("refresh", "--yes", "--expect-no-changes")

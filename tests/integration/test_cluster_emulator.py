@@ -286,20 +286,21 @@ def test_replacement_keeping_the_name_must_delete_first(
 def test_replacement_of_a_generated_name_creates_first_under_a_new_name(
     server: Emulator, provider: ClusterProvider
 ) -> None:
-    """The engine's flow: check against the previous inputs (the name is kept), diff, then
-    check the replacement again without previous inputs, create it, delete the old one."""
+    """The engine's flow: check against the previous inputs (preview shows its result),
+    diff, then check the replacement again without previous inputs, create it, delete the
+    old one."""
     unnamed = {k: v for k, v in VECTOR.items() if k != "cluster_name"}
     seeded = {**unnamed, "__autoname_seed": "proj/stack//products"}
     first = check(provider, seeded)
+    assert check(provider, seeded, olds=first)["cluster_name"] == first["cluster_name"]
     old_id, outs = create(provider, seeded)
     changed = {**seeded, "collection_ids": ["col_b"]}
     news = check(provider, changed, olds=first)
-    assert news["cluster_name"] == first["cluster_name"]
+    assert news["cluster_name"] != first["cluster_name"]
     diff = provider.diff(old_id, outs, news)
     assert diff.replaces == ["collection_ids"] and diff.delete_before_replace is False
-    again = check(provider, changed)  # what preview shows, and what up creates
-    assert again["cluster_name"] == check(provider, changed)["cluster_name"]
-    assert again["cluster_name"] != first["cluster_name"]
+    again = check(provider, changed)  # the engine's check of the replacement
+    assert again["cluster_name"] == news["cluster_name"], "the name preview showed"
     server.reset()
     result = provider.create(again)
     provider.delete(old_id, outs)

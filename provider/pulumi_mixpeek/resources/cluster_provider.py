@@ -39,7 +39,7 @@ from .._constants import AUTONAME_SEED_KEY, DEFAULTS_KEY, GENERATED_NAME_PREFIX,
 from .._unknowns import contains_unknown
 from ..client import MixpeekClient, shared_client
 from ..config import ProviderSettings
-from ..diff import diff_cluster
+from ..diff import diff_cluster, replaced_fields
 from ..errors import AdoptionError, APIResponseValidationError, MixpeekError, NotFoundError
 from ..fields import update_fields
 from ..location import Location, cluster_location, recorded_inputs
@@ -131,21 +131,22 @@ class ClusterProvider(ResourceProvider):
     ) -> CheckResult:
         raw = strip_internal(news)
         previous = strip_internal(olds or {})
-        inputs = canonical_inputs(raw)
+        declared = canonical_inputs(raw)
         inputs = canonical_inputs(
-            {**inputs, **recorded_inputs(inputs, previous, self._current_settings())}
+            {**declared, **recorded_inputs(declared, previous, self._current_settings())}
         )
         if inputs.get("cluster_name") is None:
             # Auto-naming, as Pulumi providers do it: an omitted name is generated once and
             # kept from the previous inputs afterwards, so it is a real input (shown in
             # preview, stable across runs and refreshes) rather than a hidden server value.
-            # The engine checks a replacement again without previous inputs: it gets a new
-            # name, so it can be created before the old cluster is deleted (see diff.py).
+            # A change that replaces the cluster gets a new name here already, so preview
+            # shows it, and the replacement is created before the old cluster is deleted.
+            # The engine checks a replacement again without previous inputs; the name is
+            # derived from the declaration, so that check gives the same one.
             kept = previous.get("cluster_name")
+            keep = isinstance(kept, str) and kept and not replaced_fields(previous, inputs)
             inputs["cluster_name"] = (
-                kept
-                if isinstance(kept, str) and kept
-                else generate_cluster_name(random_seed or _seed(news), inputs)
+                kept if keep else generate_cluster_name(random_seed or _seed(news), declared)
             )
             inputs[DEFAULTS_KEY] = ["cluster_name"]
         return CheckResult(inputs, validate_inputs(raw))
