@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from types import FrameType
 
 from .auth import ApiKey, Keyring, parse_api_key
+from .defaults import ENV_FILL_DEFAULTS
 
 __all__ = ["ENV_API_KEYS", "main", "parse_args"]
 
@@ -49,6 +50,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--no-control", action="store_true", help="do not serve the /_emulator test controls"
+    )
+    parser.add_argument(
+        "--fill-defaults", action="store_true",
+        default=os.environ.get(ENV_FILL_DEFAULTS, "").lower() in ("1", "true", "yes"),
+        help="answer with server-side defaults filled in and fields SDK 1.3.1 does not know, "
+        f"as the live API does (also ${ENV_FILL_DEFAULTS}=1)",
     )
     parser.add_argument(
         "--log-level", default="warning",
@@ -114,6 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         faults=Faults(),
         log=RequestLog(),
         task_duration=args.task_duration,
+        fill_defaults=args.fill_defaults,
     )
     app = create_app(services, control_enabled=not args.no_control)
     try:

@@ -28,7 +28,7 @@ from pulumi_mixpeek.models import (
     CreateClusterRequest,
     PatchClusterRequest,
 )
-from pulumi_mixpeek.models.config import MODEL_NAMES
+from pulumi_mixpeek.models.config import AGGREGATION_METHODS, FEATURE_URI, MODEL_PROVIDERS
 
 from .errors import ApiError
 from .store import Record
@@ -46,14 +46,7 @@ __all__ = [
     "validate_create",
 ]
 
-FEATURE_URI = re.compile(r"^mixpeek://(?P<extractor>[^@/\s]+)@(?P<version>[^/\s]+)/(?P<output>\S+)$")
-AGGREGATION_METHODS = ("most_frequent", "first", "last")
 _INTERNAL_VECTOR_FIELDS = ("feature_extractor_name", "version", "output_name")
-_MODEL_PROVIDERS = {
-    **{name: "openai" for name in MODEL_NAMES[:5]},
-    **{name: "google" for name in MODEL_NAMES[5:7]},
-    **{name: "anthropic" for name in MODEL_NAMES[7:]},
-}
 _NOISY_ALGORITHMS = ("dbscan", "hdbscan", "optics")
 
 
@@ -189,7 +182,7 @@ def _validate_labeling(body: CreateClusterRequest) -> None:
     labeling = body.llm_labeling
     if labeling is None or labeling.provider is None or labeling.model_name is None:
         return
-    expected = _MODEL_PROVIDERS[labeling.model_name]
+    expected = MODEL_PROVIDERS[labeling.model_name]
     if labeling.provider.value != expected:
         raise _bad(
             f"llm_labeling.model_name {labeling.model_name!r} is a {expected} model but "

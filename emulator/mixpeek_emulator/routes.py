@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query
+from fastapi.responses import JSONResponse
 from pulumi_mixpeek.models import (
     ApplyClusterEnrichmentRequest,
     ClusteringEnrichmentResponse,
@@ -19,6 +20,7 @@ from pulumi_mixpeek.models import (
 
 from . import clusters, tasks
 from .auth import ApiKeyDep, Caller, CallerDep, namespace_id_for
+from .defaults import fill_defaults
 from .errors import ApiError
 from .listing import DEFAULT_LIMIT, list_page
 from .state import Services, ServicesDep
@@ -56,22 +58,31 @@ def _name_taken(svc: Services, caller: Caller, name: str) -> ApiError:
     )
 
 
-@router.post("/clusters")
+def _metadata(svc: Services, record: Record) -> Any:
+    """ClusterMetadata of a record; with ``--fill-defaults`` as a JSON response the response
+    model does not filter (so fields 1.3.1 does not know reach the client)."""
+    body = clusters.to_metadata(record)
+    if not svc.fill_defaults:
+        return body
+    return JSONResponse(fill_defaults(body.model_dump(mode="json")))
+
+
+@router.post("/clusters", response_model=ClusterMetadata)
 def create_cluster(
     body: CreateClusterRequest,
     caller: CallerDep,
     svc: ServicesDep,
-) -> ClusterMetadata:
+) -> Any:
     cluster_type = clusters.validate_create(body)
     record = clusters.new_cluster(body, cluster_type, caller.namespace_id)
     try:
         svc.store.insert_cluster(record)
     except NameTaken as exc:
         raise _name_taken(svc, caller, exc.cluster_name) from exc
-    return clusters.to_metadata(record)
+    return _metadata(svc, record)
 
 
-@router.post("/clusters/list")
+@router.post("/clusters/list", response_model=ListClustersResponse)
 def list_clusters(
     caller: CallerDep,
     svc: ServicesDep,
@@ -80,13 +91,18 @@ def list_clusters(
     offset: Annotated[int, Query(ge=0)] = 0,
     cursor: str | None = None,
     include_total: bool = False,
-) -> ListClustersResponse:
+) -> Any:
     records = svc.store.clusters_in(caller.namespace_id)
     docs = [(clusters.to_metadata(r).model_dump(mode="json"), r.get("description"))
             for r in records]
-    return list_page(
+    page = list_page(
         docs, body, limit=limit, offset=offset, cursor=cursor, include_total=include_total
     )
+    if not svc.fill_defaults:
+        return page
+    dumped = page.model_dump(mode="json")
+    dumped["results"] = [fill_defaults(doc) for doc in dumped["results"]]
+    return JSONResponse(dumped)
 
 
 @router.post("/clusters/enrich")
@@ -138,16 +154,16 @@ def apply_cluster_enrichment(
     )
 
 
-@router.get("/clusters/{cluster_identifier}")
+@router.get("/clusters/{cluster_identifier}", response_model=ClusterMetadata)
 def get_cluster(
     cluster_identifier: str,
     caller: CallerDep,
     svc: ServicesDep,
-) -> ClusterMetadata:
+) -> Any:
     record = svc.store.cluster_by_id_or_name(caller.namespace_id, cluster_identifier)
     if record is None:
         raise _not_found(cluster_identifier, caller)
-    return clusters.to_metadata(record)
+    return _metadata(svc, record)
 
 
 @router.patch("/clusters/{cluster_identifier}")

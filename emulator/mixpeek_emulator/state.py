@@ -22,6 +22,8 @@ class Services:
     faults: Faults
     log: RequestLog
     task_duration: float = 1.0
+    #: Present clusters with server-side defaults and unknown fields (``defaults.py``).
+    fill_defaults: bool = False
 
 
 def services(request: Request) -> Services:

@@ -23,6 +23,7 @@ __all__ = [
     "build_outputs",
     "immutable_differences",
     "live_inputs",
+    "refreshed_inputs",
 ]
 
 #: Declared fields GET does not return (description is write-only in 1.3.1; where the
@@ -109,6 +110,40 @@ def live_inputs(meta: ClusterMetadata, previous: Mapping[str, Any]) -> dict[str,
     for name in NOT_READ_BACK:
         raw[name] = before.get(name)
     return canonical_inputs(raw)
+
+
+def _without_additions(live: Any, before: Any) -> Any:
+    """``live`` without the mapping keys ``before`` lacks, at any depth (through lists of
+    the same length)."""
+    if isinstance(live, dict) and isinstance(before, dict):
+        return {k: _without_additions(v, before[k]) for k, v in live.items() if k in before}
+    if isinstance(live, list) and isinstance(before, list) and len(live) == len(before):
+        return [_without_additions(v, b) for v, b in zip(live, before, strict=True)]
+    return live
+
+
+def refreshed_inputs(meta: ClusterMetadata, previous: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs a refresh stores: ``live_inputs``, minus what the server added to the
+    configuration the cluster was created with.
+
+    The live API returns more than it was sent: server-side defaults (the algorithm's
+    parameters, the labeling model, ...) and fields newer than 1.3.1. The fields this applies
+    to cannot be changed after create (their mutability is ``replace``; 1.3.1 PATCH takes
+    none of them), so a key the previous state lacks can only have been added by the
+    server: it is not drift, and it is dropped. A changed value of a key the state has is
+    still drift. (Adoption compares with ``live_inputs`` itself and stays strict: there the
+    declaration has no history with the cluster.)
+    """
+    before = canonical_inputs(previous)
+    live = live_inputs(meta, previous)
+    for name in replace_fields():
+        if isinstance(live.get(name), dict):
+            kept = _without_additions(live[name], before.get(name))
+            if before.get(name) is None:
+                live.pop(name)
+            else:
+                live[name] = kept
+    return canonical_inputs(live)
 
 
 def build_outputs(meta: ClusterMetadata, inputs: Mapping[str, Any]) -> dict[str, Any]:

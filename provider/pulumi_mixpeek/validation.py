@@ -17,7 +17,12 @@ from ._unknowns import is_unknown
 from .config import validate_endpoint
 from .errors import ConfigurationError
 from .fields import field_names, internal_fields
-from .models.config import VectorBasedConfig
+from .models.config import (
+    AGGREGATION_METHODS,
+    FEATURE_URI,
+    MODEL_PROVIDERS,
+    VectorBasedConfig,
+)
 from .models.declaration import ClusterDeclaration
 
 __all__ = ["validate_inputs"]
@@ -180,6 +185,120 @@ def _rule_failures(raw: Mapping[str, Any]) -> list[CheckFailure]:
     return failures
 
 
+def _blank(value: Any) -> bool:
+    return isinstance(value, str) and not is_unknown(value) and not value.strip()
+
+
+def _strings(value: Any) -> list[str]:
+    """The known strings of a list (an unknown list, or unknown items, are skipped)."""
+    if not isinstance(value, list):
+        return []
+    return [v for v in value if isinstance(v, str) and not is_unknown(v)]
+
+
+def _vector_rules(vector: Mapping[str, Any]) -> list[CheckFailure]:
+    """The API's rules for a vector config that the schema cannot express."""
+    failures = []
+    uris = vector.get("feature_uris")
+    single = vector.get("feature_uri")
+    if not is_unknown(uris) and not is_unknown(single):
+        listed = _strings(uris) if _given(uris) else _strings([single] if single else [])
+        if not listed and not (isinstance(uris, list) and len(uris) > len(listed)):
+            failures.append(
+                CheckFailure(
+                    "vector_config.feature_uris",
+                    "required: list the feature URIs to cluster, e.g. "
+                    "'mixpeek://text_extractor@v1/embedding'",
+                )
+            )
+        bad = [u for u in listed if not FEATURE_URI.match(u)]
+        if bad:
+            failures.append(
+                CheckFailure(
+                    "vector_config.feature_uris",
+                    f"{bad[0]!r} is not a feature URI: expected "
+                    "'mixpeek://{extractor}@{version}/{output}'",
+                )
+            )
+        elif len(set(listed)) != len(listed):
+            failures.append(
+                CheckFailure("vector_config.feature_uris", "lists a URI twice; list each once")
+            )
+        weights = vector.get("feature_weights")
+        if isinstance(weights, dict) and not (isinstance(uris, list) and len(uris) > len(listed)):
+            unknown = sorted(k for k in weights if not is_unknown(k) and k not in listed)
+            if unknown:
+                failures.append(
+                    CheckFailure(
+                        "vector_config.feature_weights",
+                        f"weights for URIs that are not in feature_uris: {', '.join(unknown)}",
+                    )
+                )
+    if vector.get("clustering_method") == "attribute_based":
+        failures.append(
+            CheckFailure(
+                "vector_config.clustering_method",
+                "'attribute_based' is for attribute clusters: choose a vector algorithm such "
+                "as 'kmeans' or 'hdbscan', or declare attribute_config instead",
+            )
+        )
+    return failures
+
+
+def _attribute_rules(attribute: Mapping[str, Any]) -> list[CheckFailure]:
+    failures = []
+    names = _strings(attribute.get("attributes"))
+    if any(not n.strip() for n in names):
+        failures.append(
+            CheckFailure("attribute_config.attributes", "contains an empty field name")
+        )
+    elif len(set(names)) != len(names):
+        failures.append(
+            CheckFailure("attribute_config.attributes", "lists a field twice; list each once")
+        )
+    method = attribute.get("aggregation_method")
+    if isinstance(method, str) and not is_unknown(method) and method not in AGGREGATION_METHODS:
+        failures.append(
+            CheckFailure(
+                "attribute_config.aggregation_method",
+                f"must be one of {', '.join(AGGREGATION_METHODS)} (got {method!r})",
+            )
+        )
+    return failures
+
+
+def _api_rules(raw: Mapping[str, Any], cluster_type: Any) -> list[CheckFailure]:
+    """Further rules of the API's create (what the server answers 400 for, apart from a
+    name already taken, which only the server can know)."""
+    failures = []
+    if any(not c.strip() for c in _strings(raw.get("collection_ids"))):
+        failures.append(CheckFailure("collection_ids", "contains an empty collection id"))
+    if _blank(raw.get("cluster_name")):
+        failures.append(
+            CheckFailure("cluster_name", "must not be blank; omit it to have one generated")
+        )
+    vector = raw.get("vector_config")
+    attribute = raw.get("attribute_config")
+    if isinstance(vector, dict) and cluster_type in (None, "vector") and not _given(attribute):
+        failures += _vector_rules(vector)
+    if isinstance(attribute, dict) and cluster_type in (None, "attribute") and not _given(vector):
+        failures += _attribute_rules(attribute)
+    labeling = raw.get("llm_labeling")
+    if isinstance(labeling, dict):
+        model, provider = labeling.get("model_name"), labeling.get("provider")
+        expected = MODEL_PROVIDERS.get(model) if isinstance(model, str) else None
+        if expected is not None and isinstance(provider, str) and not is_unknown(provider):
+            if provider != expected:
+                failures.append(
+                    CheckFailure(
+                        "llm_labeling.provider",
+                        f"{model!r} is a {expected} model: set provider to {expected!r} or "
+                        "omit it",
+                    )
+                )
+    return failures
+
+
 def validate_inputs(raw: Mapping[str, Any]) -> list[CheckFailure]:
     """Every problem of the declared inputs (engine-internal ``__`` keys already removed)."""
     declared = {k: v for k, v in raw.items() if v is not None}
@@ -187,7 +306,11 @@ def validate_inputs(raw: Mapping[str, Any]) -> list[CheckFailure]:
     failures = _unknown_key_failures(declared)
     failures += _model_failures(known)
     seen = {f.property for f in failures}
-    for failure in _rule_failures(known):
+    cluster_type = known.get("cluster_type")
+    rules = _rule_failures(known)
+    if not is_unknown(cluster_type):
+        rules += _api_rules(known, cluster_type)
+    for failure in rules:
         if failure.property not in seen:
             failures.append(failure)
             seen.add(failure.property)

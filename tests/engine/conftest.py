@@ -37,6 +37,15 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
         yield server
 
 
+@pytest.fixture(scope="session")
+def defaults_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
+    """A server that answers with server-side defaults and unknown fields filled in, as the
+    live API does (``mixpeek-emulator --fill-defaults``)."""
+    db = tmp_path_factory.mktemp("emulator") / "defaults.db"
+    with running_emulator(db=db, api_keys=(API_KEY,), extra_args=("--fill-defaults",)) as server:
+        yield server
+
+
 @pytest.fixture
 def namespace() -> str:
     return f"engine-{uuid.uuid4().hex[:10]}"
@@ -54,14 +63,17 @@ def make_stack(
 ) -> Iterator[Callable[..., Stack]]:
     stacks: list[Stack] = []
 
-    def make(*, api_key: bool = True, name: str = "project") -> Stack:
+    def make(
+        *, api_key: bool = True, name: str = "project", server: Emulator | None = None
+    ) -> Stack:
+        server = server or emulator
         project = PulumiProject.create(tmp_path / name, bin_dir, program=face.program)
         project.extra_env.update(face.env(bin_dir))
-        project.set_config("mixpeek:endpoint", emulator.base_url)
+        project.set_config("mixpeek:endpoint", server.base_url)
         project.set_config("mixpeek:namespace", namespace)
         if api_key:
             project.set_config("mixpeek:apiKey", API_KEY, secret=True)
-        created = Stack(project, emulator, namespace, face)
+        created = Stack(project, server, namespace, face)
         stacks.append(created)
         return created
 

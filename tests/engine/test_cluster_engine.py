@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.engine.helpers import API_KEY, BOTH_FACES, CLUSTER_TYPE, Stack
-from tests.support.emulator import running_emulator
+from tests.support.emulator import Emulator, running_emulator
 
 pytestmark = pytest.mark.engine
 
@@ -230,6 +230,45 @@ def test_refresh_reports_drift_and_up_restores(stack: Stack) -> None:
 
     stack.run("up", "--yes")
     assert stack.server_cluster(cluster["cluster_id"])["metadata"] == {"team": "search"}
+    stack.run("refresh", "--yes", "--expect-no-changes")
+    stack.run("preview", "--expect-no-changes")
+
+
+@both_faces
+def test_refresh_is_no_change_when_the_server_fills_in_defaults(
+    make_stack: Callable[..., Stack], defaults_emulator: Emulator
+) -> None:
+    """The live API returns more than it was sent; against a server that does the same,
+    refresh and the following preview must still show no change."""
+    stack = make_stack(server=defaults_emulator)
+    unnamed = vector_cluster("ignored", llm_labeling={"enabled": True})
+    del unnamed["cluster_name"]
+    stack.declare(
+        products=vector_cluster("products"),
+        kmeans=vector_cluster(
+            "kmeans",
+            vector_config={
+                "feature_uris": ["mixpeek://text_extractor@v1/embedding"],
+                "clustering_method": "kmeans",
+            },
+        ),
+        unnamed=unnamed,
+        brands={
+            "collection_ids": ["col_products"],
+            "cluster_name": "brands",
+            "attribute_config": {"attributes": ["brand"]},
+            "enrich_source_collection": True,
+            "source_enrichment_config": {
+                "field_mappings": [{"source_field": "cluster_label", "target_field": "group"}]
+            },
+        },
+    )
+    stack.run("up", "--yes")
+    (filled,) = [c for c in stack.server_clusters() if c["cluster_name"] == "kmeans"]
+    assert filled["algorithm_params"]["max_iter"] == 300, "the server filled in defaults"
+
+    stack.run("refresh", "--yes")
+    stack.run("preview", "--expect-no-changes")
     stack.run("refresh", "--yes", "--expect-no-changes")
     stack.run("preview", "--expect-no-changes")
 

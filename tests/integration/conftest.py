@@ -29,6 +29,13 @@ def emulator() -> Iterator[Emulator]:
         yield server
 
 
+@pytest.fixture(scope="session")
+def defaults_emulator() -> Iterator[Emulator]:
+    """A server that answers with server-side defaults and unknown fields filled in."""
+    with running_emulator(api_keys=(KEY,), extra_args=("--fill-defaults",)) as server:
+        yield server
+
+
 @pytest.fixture
 def server(emulator: Emulator) -> Emulator:
     """The emulator with no clusters, no faults and an empty request log."""

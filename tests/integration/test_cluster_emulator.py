@@ -242,6 +242,27 @@ def test_refresh_then_preview_is_empty(
     assert again.outs == result.outs and again.inputs == result.inputs
 
 
+@pytest.mark.parametrize("declaration", ROUNDTRIP, ids=[str(i) for i in range(len(ROUNDTRIP))])
+def test_refresh_then_preview_is_empty_when_the_server_fills_in_defaults(
+    defaults_emulator: Emulator, declaration: dict[str, Any]
+) -> None:
+    """The live API returns more than it was sent (filled algorithm parameters, labeling
+    defaults, newer fields): that is not drift."""
+    defaults_emulator.reset(data=True)
+    provider = configured(defaults_emulator)
+    cluster_id, outs = create(provider, declaration)
+    result = provider.read(cluster_id, outs)
+    assert result.outs is not None and result.inputs is not None
+    filled = defaults_emulator.api(
+        "GET", f"/v1/clusters/{cluster_id}", key=KEY, namespace=NAMESPACE
+    ).json()
+    assert "index_version" in filled, "the server did add fields"
+    program = check(provider, declaration, olds=result.inputs)
+    refreshed = {**result.outs, "__provider": BLOB}
+    assert outcome(provider.diff(cluster_id, refreshed, program)) == "none"
+    assert result.inputs == {k: v for k, v in program.items() if k != "__provider"}
+
+
 def test_refresh_reports_real_drift(server: Emulator, provider: ClusterProvider) -> None:
     cluster_id, outs = create(provider, {**VECTOR, "metadata": {"team": "a"}})
     server.api(

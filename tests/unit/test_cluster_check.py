@@ -370,6 +370,7 @@ def test_every_problem_is_reported_at_once() -> None:
         "collection_ids",
         "vector_config.clustering_method",
         "vector_config.sample_size",
+        "vector_config.feature_uris",  # the API requires them
         "llm_labeling.max_samples_per_cluster",
         "metadata",
         "colection_ids",
@@ -425,7 +426,7 @@ def test_unknown_does_not_hide_other_problems() -> None:
             "vector_config": {"clustering_method": "nope", "sample_size": Unknown()},
         }
     )
-    assert set(found) == {"vector_config.clustering_method"}
+    assert set(found) == {"vector_config.clustering_method", "vector_config.feature_uris"}
 
 
 def test_check_returns_canonical_inputs() -> None:

@@ -5,6 +5,7 @@ Field names, defaults, enums and bounds follow ``mixpeek-clusters-api.md`` secti
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Any, Literal, get_args
 
@@ -13,16 +14,19 @@ from pydantic import ConfigDict, Field, field_validator
 from ._base import INTERNAL, RequestModel
 
 __all__ = [
+    "AGGREGATION_METHODS",
     "AttributeBasedConfig",
     "ClusterType",
     "ClusteringAlgorithm",
     "EnrichmentFieldMapping",
+    "FEATURE_URI",
     "InputMapping",
     "LLMLabelingInput",
     "LLMProvider",
     "LabelingInputs",
     "LogicalOperator",
     "MODEL_NAMES",
+    "MODEL_PROVIDERS",
     "SourceEnrichmentConfig",
     "VectorBasedConfig",
     "WeightLearningConfig",
@@ -66,6 +70,20 @@ ModelName = Literal[
 
 #: ModelName in 1.3.1: anyOf OpenAIModel / GoogleModel / AnthropicModel.
 MODEL_NAMES: tuple[str, ...] = get_args(ModelName)
+
+#: The provider each model belongs to (the order of ModelName: 5 OpenAI, 2 Google, the rest
+#: Anthropic); a declared provider must match the model's.
+MODEL_PROVIDERS: dict[str, str] = {
+    **{name: "openai" for name in MODEL_NAMES[:5]},
+    **{name: "google" for name in MODEL_NAMES[5:7]},
+    **{name: "anthropic" for name in MODEL_NAMES[7:]},
+}
+
+#: A feature URI: ``mixpeek://{extractor}@{version}/{output}``.
+FEATURE_URI = re.compile(r"^mixpeek://(?P<extractor>[^@/\s]+)@(?P<version>[^/\s]+)/(?P<output>\S+)$")
+
+#: attribute_config.aggregation_method values the API accepts (most_frequent is its default).
+AGGREGATION_METHODS: tuple[str, ...] = ("most_frequent", "first", "last")
 
 
 class WeightLearningConfig(RequestModel):

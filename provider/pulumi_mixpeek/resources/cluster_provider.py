@@ -189,7 +189,7 @@ class ClusterProvider(ResourceProvider):
         if meta is None:
             _require_recorded(location, id_, "read")
             return ReadResult("", {})
-        inputs = _with_defaults(live_inputs(meta, previous), props)
+        inputs = _with_defaults(refreshed_inputs(meta, previous), props)
         return ReadResult(meta.cluster_id or id_, build_outputs(meta, inputs), inputs)
 
     def update(self, id_: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
