@@ -9,6 +9,7 @@ from pulumi_mixpeek.recovery import CLUSTER_TYPE
 from pulumi_mixpeek.state import build_outputs
 
 from tests.unit.cluster_helpers import PROVIDER_BLOB, checked
+from tests.unit.conftest import UNIT_NAMESPACE
 from tests.unit.cluster_helpers import server_metadata as metadata_for
 
 __all__ = [
@@ -26,7 +27,8 @@ __all__ = [
 STACK_URN = "urn:pulumi:test::proj::pulumi:pulumi:Stack::proj-test"
 PROVIDER_URN = "urn:pulumi:test::proj::pulumi:providers:pulumi-python::default"
 PROVIDER_REF = PROVIDER_URN + "::04b8b0b1-9c1e-4b0f-9d2a-2d1c6f1b6a11"
-DEFAULT_NS = "stack-ns"
+#: The namespace check records in these states (tests/unit/conftest.py configures it).
+DEFAULT_NS = UNIT_NAMESPACE
 
 
 def urn(name: str) -> str:

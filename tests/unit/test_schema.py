@@ -193,6 +193,8 @@ CHANGES: dict[str, tuple[DiffFn, dict[str, Any], dict[str, dict[str, Any]]]] = {
             "cluster_name": _vector(cluster_name="products-renamed"),
             "description": _vector(description="Products by embedding"),
             "metadata": _vector(metadata={"team": "search"}),
+            "namespace": _vector(namespace="ns-production"),
+            "endpoint": _vector(endpoint="https://eu.mixpeek.example"),
             "adopt": _vector(adopt=True),
         },
     ),
