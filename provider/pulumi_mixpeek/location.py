@@ -113,8 +113,8 @@ def same_namespace(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool | N
     new = news.get("namespace")
     old = _text(olds.get("namespace"))
     old_id = _text(olds.get("namespace_id"))
-    if is_unknown(new):
-        return None
+    if is_unknown(new) or not (new is None or isinstance(new, str)):
+        return None  # not known yet, or not a namespace at all (check reports it)
     if new is None:
         # Nothing recorded (state from before namespaces were recorded): no move.
         return True

@@ -42,6 +42,7 @@ INVALID: list[tuple[str, dict[str, Any], str, str]] = [
     ("collection_ids not a list", {**VECTOR, "collection_ids": "col_a"}, "collection_ids", "list"),
     ("cluster_type enum", {**VECTOR, "cluster_type": "graph"}, "cluster_type", "'graph'"),
     ("namespace empty", {**VECTOR, "namespace": ""}, "namespace", "at least 1"),
+    ("namespace not text", {**VECTOR, "namespace": 3}, "namespace", "valid string"),
     (
         "endpoint plain http",
         {**VECTOR, "endpoint": "http://api.example.com"},
