@@ -9,8 +9,8 @@ from pulumi_mixpeek.recovery import CLUSTER_TYPE
 from pulumi_mixpeek.state import build_outputs
 
 from tests.unit.cluster_helpers import PROVIDER_BLOB, checked
-from tests.unit.conftest import UNIT_NAMESPACE
 from tests.unit.cluster_helpers import server_metadata as metadata_for
+from tests.unit.conftest import UNIT_NAMESPACE
 
 __all__ = [
     "DEFAULT_NS",

@@ -174,7 +174,9 @@ def test_errors_are_one_message_without_the_key(monkeypatch: pytest.MonkeyPatch)
     provider = MixpeekProvider()
     # Plain http to a remote host: refused before any request, in words, key removed.
     configure(provider, {"apiKey": KEY, "namespace": "ns", "endpoint": f"http://{KEY}.example"}, {})
-    request = CreateRequest(URN, check(VECTOR).inputs or {}, 60.0, False)
+    # The engine checks with the same provider: the inputs record its endpoint.
+    checked_inputs = run(provider.check(CheckRequest(URN, {}, props(VECTOR), b"seed-1"))).inputs
+    request = CreateRequest(URN, checked_inputs or {}, 60.0, False)
     with pytest.raises(ProviderError) as raised:
         run(provider.create(request))
     message = str(raised.value)

@@ -41,6 +41,8 @@ class Cluster(pulumi.CustomResource):
     cluster_name: pulumi.Output[str]
     description: pulumi.Output[str | None]
     metadata: pulumi.Output[dict[str, Any] | None]
+    namespace: pulumi.Output[str]
+    endpoint: pulumi.Output[str]
     adopt: pulumi.Output[bool | None]
     # -- computed (ClusterMetadata) ---------------------------------------------------------
     cluster_id: pulumi.Output[str]
@@ -92,6 +94,8 @@ class Cluster(pulumi.CustomResource):
         cluster_name: pulumi.Input[str] | None = None,
         description: pulumi.Input[str] | None = None,
         metadata: pulumi.Input[Mapping[str, Any]] | None = None,
+        namespace: pulumi.Input[str] | None = None,
+        endpoint: pulumi.Input[str] | None = None,
         adopt: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -107,6 +111,8 @@ class Cluster(pulumi.CustomResource):
             "cluster_name": cluster_name,
             "description": description,
             "metadata": metadata,
+            "namespace": namespace,
+            "endpoint": endpoint,
             "adopt": adopt,
         }
         props: dict[str, Any] = {name: to_plain(value) for name, value in inputs.items()}
