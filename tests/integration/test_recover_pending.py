@@ -86,7 +86,9 @@ def post(server: Emulator, body: dict[str, Any]) -> dict[str, Any]:
 def test_a_create_killed_before_its_patch_is_completed_as_create_would(
     fake: FakePulumi, server: Emulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    declared = {**VECTOR, "description": "grouped", "metadata": {"team": "search"}}
+    declared = {**VECTOR, "description": "grouped", "metadata": {"team": "search"},
+                # Where check recorded the cluster to live: the stack's configuration.
+                "namespace": NAMESPACE, "endpoint": server.base_url}
     # The POST was handled; the run died before the PATCH that sets description/metadata.
     made = post(server, {k: v for k, v in VECTOR.items()})
     fake.state(deployment([], [pending("products", declared)]))
