@@ -22,18 +22,28 @@ from tests.support.pulumi import REPO
 pytestmark = pytest.mark.engine
 
 RECOVER = REPO / "scripts" / "recover-pending"
-#: Each create POST waits this long on the server before it is handled (and committed).
-POST_LATENCY_MS = 2500
-#: The run is killed once this many creates are pending in the state; the plugin runs at
-#: most 4 at once, so at least KILL_AT_PENDING - 4 of them never reach the server.
-KILL_AT_PENDING = 8
+#: The plugin serves 4 calls at once, so creates go out in batches of 4 POSTs. The faults
+#: shape an interrupted run deterministically: the first batch is answered quickly (created);
+#: the second is held IN_FLIGHT_MS by the server before it is handled and stored, so it is in
+#: flight when the run is killed and reaches the server anyway; every later POST is refused
+#: (503, nothing stored), so the creates queued behind the second batch are pending in the
+#: state without ever reaching the server.
+BATCH = 4
+IN_FLIGHT_MS = 10_000
 CLUSTERS = 24
 
 
 @pytest.fixture
 def slow_creates(emulator: Emulator) -> Iterator[None]:
+    post = {"method": "POST", "path": "/v1/clusters"}
     emulator.faults(
-        {"rules": [{"method": "POST", "path": "/v1/clusters", "latency_ms": POST_LATENCY_MS}]}
+        {
+            "rules": [
+                {**post, "latency_ms": 500, "times": BATCH},
+                {**post, "latency_ms": IN_FLIGHT_MS, "times": BATCH},
+                {**post, "errors": {"503": 1.0}},
+            ]
+        }
     )
     try:
         yield
@@ -62,6 +72,11 @@ def posts(stack: Stack) -> list[dict[str, Any]]:
     ]
 
 
+def answered(stack: Stack) -> list[dict[str, Any]]:
+    """The create POSTs the server handled (stored)."""
+    return [r for r in posts(stack) if r["status"] < 400]
+
+
 def run_processes(stack: Stack) -> list[int]:
     """Processes started for this project (their environment names its PULUMI_HOME)."""
     marker = f"PULUMI_HOME={stack.project.root / '.pulumi-home'}".encode()
@@ -80,7 +95,7 @@ def run_processes(stack: Stack) -> list[int]:
 def wait_until_settled(stack: Stack) -> None:
     """Until requests the killed run had sent are handled: no new request for a while."""
     seen, quiet_since = -1, time.monotonic()
-    while time.monotonic() - quiet_since < POST_LATENCY_MS / 1000 + 1.5:
+    while time.monotonic() - quiet_since < IN_FLIGHT_MS / 1000 + 1.5:
         count = len(stack.api_requests())
         if count != seen:
             seen, quiet_since = count, time.monotonic()
@@ -133,18 +148,21 @@ class Interrupted:
         return str(self.on_server[resource["inputs"]["cluster_name"]]["cluster_id"])
 
 
-def interrupt_up(stack: Stack, clusters: int, kill_at_pending: int) -> Interrupted:
+def interrupt_up(stack: Stack, clusters: int) -> Interrupted:
     """Declare ``clusters`` clusters, start ``up`` and SIGKILL it (its process group, then
-    the plugin that outlives it) once ``kill_at_pending`` creates are pending."""
+    the plugin that outlives it) while the second batch of creates is in flight
+    (``slow_creates``)."""
     stack.declare(**{f"c{i:02d}": declaration(i) for i in range(clusters)})
-    # More create steps in flight than the dynamic-provider plugin serves at once (4), so
-    # some creates are pending in the state without having reached the server.
+    # More create steps at once than the plugin serves (4), so creates queue in the plugin.
     run = stack.project.start("up", "--yes", "--skip-preview", "--parallel", "12")
-    deadline = time.monotonic() + 120
-    while len(checkpoint_pending(stack)) < kill_at_pending or not posts(stack):
+    deadline = time.monotonic() + 180
+    # The first batch answered, and more creates pending than the second batch holds.
+    while len(answered(stack)) < BATCH or len(checkpoint_pending(stack)) < BATCH + 2:
         assert run.process.poll() is None, f"up ended before it was killed:\n{run.output()}"
         assert time.monotonic() < deadline, f"too few creates in flight:\n{run.output()}"
         time.sleep(0.05)
+    time.sleep(1)  # let the second batch's POSTs leave
+    assert len(answered(stack)) == BATCH, "killed too late: the second batch was answered"
     run.kill_group()
     # The dynamic-provider plugin runs in a process group of its own (the CLI starts plugins
     # with setpgid), so it outlives the killed group; end it too, as a torn-down CI job would.
@@ -153,6 +171,7 @@ def interrupt_up(stack: Stack, clusters: int, kill_at_pending: int) -> Interrupt
     for pid in survivors:
         os.kill(pid, signal.SIGKILL)
     wait_until_settled(stack)
+    stack.emulator.faults({})
     # The README's procedure: a kill during a file-backend write can leave an empty
     # ``.attrs`` sidecar (then every command fails with "failed to load checkpoint: EOF");
     # delete those. And a killed run keeps the stack locked.
@@ -167,15 +186,15 @@ def interrupt_up(stack: Stack, clusters: int, kill_at_pending: int) -> Interrupt
     # Every cluster on the server is known to the state, as a resource or a pending create.
     known = {r["inputs"].get("cluster_name") for r in stack.project.resources(CLUSTER_TYPE)}
     assert set(result.on_server) <= known | {p["inputs"]["cluster_name"] for p in result.pending}
-    assert result.reached and result.missed, (len(result.reached), len(result.missed))
+    assert len(result.reached) == BATCH, (len(result.reached), len(result.missed))
+    assert len(result.missed) >= 2, (len(result.reached), len(result.missed))
     return result
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to find the run's processes")
 def test_up_killed_during_creates_is_recovered(stack: Stack, slow_creates: None) -> None:
-    run = interrupt_up(stack, CLUSTERS, KILL_AT_PENDING)
+    run = interrupt_up(stack, CLUSTERS)
     pending, on_server, reached, missed = run.pending, run.on_server, run.reached, run.missed
-    assert len(missed) >= 2, (len(reached), len(missed))
     # Someone creates a cluster under one of the missing names meanwhile, configured
     # differently: the recovery must neither take it over nor delete it.
     foreign_name = missed[0]["inputs"]["cluster_name"]
@@ -248,8 +267,7 @@ def test_refresh_import_pending_creates_drops_them_unread(stack: Stack, slow_cre
     refresh reads only the resources already in the state, and the new snapshot keeps only
     pending creates; so the clusters vanish from the state and stay on the server. The
     pending creates not named are then resolved with ``--strategy recreate``."""
-    run = interrupt_up(stack, 12, 6)
-    assert len(run.reached) >= 2, len(run.reached)
+    run = interrupt_up(stack, 12)
     named, unnamed = run.reached[:1], run.reached[1:]
     imported = {p["urn"]: run.cluster_id(p) for p in named}
     flags = [
