@@ -46,6 +46,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
+from process_cpu import ROLES, CpuSampler  # noqa: E402
 
 import tests.support.pulumi as pulumi_support  # noqa: E402
 from tests.support.emulator import Emulator, running_emulator  # noqa: E402
@@ -119,7 +120,8 @@ class BenchStack:
         server_before = _process_cpu_seconds(self.emulator.process.pid)
         cpu_before = _children_cpu_seconds()
         started = time.perf_counter()
-        self.project.run(*args, record=False)
+        with CpuSampler() as sampler:
+            self.project.run(*args, record=False)
         seconds = time.perf_counter() - started
         cpu = _children_cpu_seconds() - cpu_before
         server_cpu = _process_cpu_seconds(self.emulator.process.pid) - server_before
@@ -132,6 +134,7 @@ class BenchStack:
             "seconds": seconds,
             "cpu_seconds": cpu,
             "server_cpu_seconds": server_cpu,
+            "cpu_by_role": sampler.by_role(),
             "calls_per_resource": {m: c / self.n for m, c in sorted(calls.items())},
         }
         if step in ("up", "update"):
@@ -300,7 +303,6 @@ def _emulator_startups() -> list[float]:
 def host_figures(emulator: Emulator) -> dict[str, Any]:
     """CPU per provider call in this process (what the provider host spends per resource),
     and the profile behind it."""
-    sys.path.insert(0, str(BENCH))
     import floors
     import host_profile
     from pulumi_mixpeek.resources.cluster_provider import ClusterProvider
@@ -322,6 +324,10 @@ def _median_seconds(
     runs: list[dict[str, Any]], variant: str, step: str, key: str = "seconds"
 ) -> float:
     return statistics.median(run[variant][step][key] for run in runs)
+
+
+def _median_role(runs: list[dict[str, Any]], variant: str, step: str, role: str) -> float:
+    return statistics.median(run[variant][step]["cpu_by_role"][role] for run in runs)
 
 
 def _calls(figures: dict[str, float]) -> str:
@@ -492,6 +498,23 @@ def render(data: dict[str, Any]) -> str:
                 f"| {n} | {step} | {p:.2f} | {t:.2f} | {z:.2f} | {p / t:.2f}× | {p / z:.2f}× "
                 f"| {server} |"
             )
+    lines += [
+        "",
+        "CPU seconds by process (sampled from `/proc` every 0.1 s while the step runs, so "
+        "slightly low): the Pulumi CLI (engine), the process serving the program "
+        "(`scripts/pulumi-run`) and the dynamic-provider host.",
+        "",
+        "| N | step | engine: provider, thin, noop | program: provider, thin, noop | "
+        "provider host: provider, thin, noop |",
+        "|---:|---|---|---|---|",
+    ]
+    for n in sizes:
+        for step in STEPS:
+            cells = [
+                ", ".join(f"{_median_role(runs[str(n)], v, step, role):.2f}" for v in VARIANTS)
+                for role in ROLES
+            ]
+            lines.append(f"| {n} | {step} | " + " | ".join(cells) + " |")
     if len(sizes) >= 2:
         intervals = [f"{a}→{b}" for a, b in zip(sizes, sizes[1:], strict=False)]
         lines += [
