@@ -253,6 +253,30 @@ def _importtime_top(statement: str, env: dict[str, str], count: int = 8) -> list
             for own, cum, name in rows[:count]]
 
 
+def program_figures() -> dict[str, Any]:
+    """CPU per declared resource in the program (bench/program_profile.py, mock engine)."""
+    env = {**os.environ, "PYTHONPATH": str(BENCH)}
+
+    def run(*args: str) -> dict[str, Any]:
+        done = subprocess.run(
+            [str(USER_PYTHON), str(BENCH / "program_profile.py"), *args],
+            capture_output=True, text=True, check=True, env=env,
+        )
+        return dict(json.loads(done.stdout))
+
+    figures: dict[str, Any] = {}
+    for variant in ("provider", "thin"):
+        samples = [run(variant, str(TARGET_N)) for _ in range(3)]
+        figures[variant] = {
+            "cpu_ms_per_resource": statistics.median(
+                s["cpu_ms_per_resource"] for s in samples
+            ),
+            "properties_per_resource": samples[0]["properties_per_resource"],
+        }
+    figures["profile"] = run("provider", str(TARGET_N), "--profile")["profile"]
+    return figures
+
+
 def startup_figures() -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(BENCH)}
     program = "import pulumi_mixpeek as m; m.Cluster; m.AttributeConfigArgs"
@@ -328,6 +352,11 @@ def _median_seconds(
 
 def _median_role(runs: list[dict[str, Any]], variant: str, step: str, role: str) -> float:
     return statistics.median(run[variant][step]["cpu_by_role"][role] for run in runs)
+
+
+def _busy(data: dict[str, Any]) -> bool:
+    """Other work ran: the 1-minute load average exceeded half the CPUs around the run."""
+    return bool(max(data["load_before"][0], data["load_after"][0]) > data["cpus"] / 2)
 
 
 def _calls(figures: dict[str, float]) -> str:
@@ -425,7 +454,7 @@ def render(data: dict[str, Any]) -> str:
     sizes = _sizes(data)
     runs = data["runs"]
     startup = data["startup"]
-    busy = max(data["load_before"][0], data["load_after"][0]) > data["cpus"] / 2
+    busy = _busy(data)
     lines = [
         "# Benchmark results",
         "",
@@ -602,6 +631,30 @@ def render(data: dict[str, Any]) -> str:
             ),
             "",
         ]
+    program = data["program"]
+    lines += [
+        "## Program CPU per declared resource",
+        "",
+        f"{TARGET_N} clusters declared as in the bench program against Pulumi's mock engine "
+        "(`bench/program_profile.py`: registration, serialization and output resolution as in "
+        "a real program), median of 3, CPU time:",
+        "",
+        "| | provider | thin |",
+        "|---|---:|---:|",
+        "| CPU ms per resource | "
+        + " | ".join(f"{program[v]['cpu_ms_per_resource']:.2f}" for v in ("provider", "thin"))
+        + " |",
+        "| Output attributes per resource (registered properties) | "
+        + " | ".join(str(program[v]["properties_per_resource"]) for v in ("provider", "thin"))
+        + " |",
+        "",
+        "Profile of the provider's declarations (CPU time, by internal time):",
+        "",
+        "```",
+        program["profile"],
+        "```",
+        "",
+    ]
     calls = data["host_calls_cpu_ms"]
     lines += [
         f"## Provider-host CPU per call ({HOST_CALLS} calls each, median ms)",
@@ -631,6 +684,62 @@ def render(data: dict[str, Any]) -> str:
     if notes.exists():
         lines += ["## Notes", "", notes.read_text().strip(), ""]
     return "\n".join(lines)
+
+
+def readme_block(data: dict[str, Any]) -> str:
+    """The headline figures for the README's performance section."""
+    sizes = _sizes(data)
+    n = TARGET_N if TARGET_N in sizes else sizes[-1]
+    runs = data["runs"][str(n)]
+    busy = _busy(data)
+
+    def ratio(floor: str, step: str, key: str) -> float:
+        return _median_seconds(runs, "provider", step, key) / _median_seconds(
+            runs, floor, step, key
+        )
+
+    rows = [
+        "| N = " + str(n) + " | " + " | ".join(STEPS) + " |",
+        "|---|" + "---:|" * len(STEPS),
+    ]
+    for floor in FLOORS:
+        rows.append(
+            f"| provider / {floor} floor | "
+            + " | ".join(
+                f"{ratio(floor, step, 'seconds'):.2f}× ({ratio(floor, step, 'cpu_seconds'):.2f}×)"
+                for step in STEPS
+            )
+            + " |"
+        )
+    verdicts = {target: (met, figures) for target, met, figures in evaluate(data)}
+    calls_met = next(met for target, (met, _) in verdicts.items() if target.startswith("API"))
+    state = next(figures for target, (_, figures) in verdicts.items()
+                 if target.startswith("state"))
+    pickles = next(figures for target, (_, figures) in verdicts.items()
+                   if target.startswith("serialized"))
+    return "\n".join([
+        f"Measured {data['date']} on {data['cpus']} CPUs"
+        + (" while other work ran on the machine" if busy else "")
+        + f" (commit `{data['commit']}`): time of the provider over each floor, wall time "
+        "(CPU time of all the step's processes in brackets).",
+        "",
+        *rows,
+        "",
+        "API calls per resource "
+        + ("equal the floor's" if calls_met else "**differ from the floor's**")
+        + " at every step and N (preview 0, up 1 POST, refresh 1 GET, update 1 PATCH + "
+        f"1 GET, destroy 1 DELETE). State per resource against the thin floor's: {state}. "
+        f"Serialized provider: {pickles} for every resource and N.",
+    ])
+
+
+def update_readme(data: dict[str, Any]) -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    start, end = "<!-- bench:start -->\n", "<!-- bench:end -->"
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    readme.write_text(head + start + readme_block(data) + "\n" + end + tail)
 
 
 def plot(data: dict[str, Any], path: Path) -> None:
@@ -696,6 +805,7 @@ def main(argv: list[str]) -> int:
     }
     print("start-up costs ...", flush=True)
     data["startup"] = startup_figures()
+    data["program"] = program_figures()
     data["runs"] = {}
     with tempfile.TemporaryDirectory(prefix="mixpeek-bench-") as workdir, \
             running_emulator(api_keys=(KEY,)) as emulator:
@@ -714,6 +824,8 @@ def main(argv: list[str]) -> int:
     report = render(data)
     (args.out / "results.md").write_text(report + "\n")
     plot(data, args.out / "results.png")
+    if args.out == BENCH:
+        update_readme(data)
     print(report)
     calls_target = evaluate(data)[0]
     return 0 if calls_target[1] else 1
