@@ -168,3 +168,25 @@ def test_field_listing_for_docs_and_schema() -> None:
     assert rows["metadata"].mutability is mixpeek.Mutability.UPDATE
     assert rows["filters"].mutability is mixpeek.Mutability.REPLACE
     assert rows["adopt"].mutability is mixpeek.Mutability.PROVIDER
+
+
+@pulumi.runtime.test
+def test_attributes_resolve_from_the_registration_without_tracking() -> Any:
+    """The SDK waits on its set of tracked Outputs at the end of a program at a cost
+    quadratic in its size; a cluster's ~46 attributes must not be in it (their registration
+    is awaited anyway), yet still resolve."""
+    from pulumi.runtime.settings import SETTINGS
+
+    pulumi.runtime.set_mocks(Mocks(), preview=False)
+    cluster = mixpeek.Cluster("tracked", collection_ids=["col_a"], cluster_type="attribute",
+                              attribute_config={"attributes": ["a"]})
+    attributes = [getattr(cluster, name) for name in Cluster.__annotations__]
+    assert len(attributes) > 40
+    assert not [a for a in attributes if a._data in SETTINGS.outputs]
+    return pulumi.Output.all(cluster.cluster_id, cluster.namespace_id).apply(
+        lambda values: assert_equal(values, ["clust_mock", "ns_1"])
+    )
+
+
+def assert_equal(actual: Any, expected: Any) -> None:
+    assert actual == expected

@@ -137,6 +137,17 @@ class Cluster(pulumi.dynamic.Resource, module="mixpeek", name="Cluster"):
         # (ClusterProvider.serialize_as_secret_always is False), minus the pickling.
         props["__provider"] = SERIALIZED_PROVIDER
         pulumi.CustomResource.__init__(self, CLUSTER_TYPE, resource_name, props, opts)
+        # The SDK tracks every Output until it resolves, and at the end of the program waits
+        # on the unresolved ones with asyncio.wait over the whole set, once per completion
+        # (pulumi/runtime/stack.py, wait_for_rpcs): a cost quadratic in the number of tracked
+        # Outputs, ~46 per cluster here. These attributes resolve from this cluster's
+        # registration, which the SDK awaits and whose failure it reports by itself, so they
+        # need no tracking of their own, as the SDK reasons for an Output that apply derives
+        # from (Output.apply untracks its source). bench/results.md shows the cost.
+        for name in props:
+            attribute = self.__dict__.get(name)
+            if isinstance(attribute, pulumi.Output):
+                attribute._untrack()
 
 
 def _autoname_seed(resource_name: str, opts: pulumi.ResourceOptions | None) -> str:
