@@ -3,8 +3,9 @@
 Each policy has a kebab-case name, a default enforcement level and, where it takes
 parameters, a config schema whose ``default`` values are the ones used when the pack
 configuration (``--policy-pack-config``) leaves them out. Resource policies apply to the
-provider's Cluster type token only and ignore inputs they do not know, so new provider
-fields and resources never break them.
+provider's two Cluster type tokens (the dynamic resource's and the native plugin's, which
+take the same inputs) and ignore inputs they do not know, so new provider fields and
+resources never break them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pulumi_mixpeek._constants import CLUSTER_TOKEN
 from pulumi_mixpeek.resources.cluster import CLUSTER_TYPE
 from pulumi_policy import (
     EnforcementLevel,
@@ -27,9 +29,12 @@ from pulumi_policy import (
 from . import rules
 from .stack import current_stack
 
-__all__ = ["PACK_NAME", "POLICIES", "config_with_defaults"]
+__all__ = ["CLUSTER_TYPES", "PACK_NAME", "POLICIES", "config_with_defaults"]
 
 PACK_NAME = "mixpeek-guardrails"
+
+#: pulumi_mixpeek.Cluster (dynamic provider) and pulumi_mixpeek.native.Cluster (plugin).
+CLUSTER_TYPES = frozenset({CLUSTER_TYPE, CLUSTER_TOKEN})
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 
@@ -60,7 +65,7 @@ def _cluster_policy(
     schema: PolicyConfigSchema | None = None,
 ) -> ResourceValidationPolicy:
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-        if args.resource_type != CLUSTER_TYPE:
+        if args.resource_type not in CLUSTER_TYPES:
             return
         config = config_with_defaults(schema, args.get_config())
         for message in rule(args.props, config):
@@ -138,7 +143,7 @@ _PROTECT_SCHEMA = _schema(protectedStacks=_PROTECTED_STACKS)
 
 
 def _validate_source_enrichment(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if args.resource_type != CLUSTER_TYPE:
+    if args.resource_type not in CLUSTER_TYPES:
         return
     stack = current_stack()
     if stack is None:
@@ -153,7 +158,7 @@ def _validate_source_enrichment(args: ResourceValidationArgs, report: ReportViol
 
 def _validate_max_clusters(args: StackValidationArgs, report: ReportViolation) -> None:
     config = config_with_defaults(_MAX_CLUSTERS_SCHEMA, args.get_config())
-    count = sum(1 for r in args.resources if r.resource_type == CLUSTER_TYPE)
+    count = sum(1 for r in args.resources if r.resource_type in CLUSTER_TYPES)
     for message in rules.too_many_clusters(count, int(config["maximum"])):
         report(message, None)
 
@@ -165,7 +170,7 @@ def _validate_protection(args: StackValidationArgs, report: ReportViolation) -> 
         return
     config = config_with_defaults(_PROTECT_SCHEMA, args.get_config())
     clusters = [
-        (r.urn, bool(r.opts.protect)) for r in args.resources if r.resource_type == CLUSTER_TYPE
+        (r.urn, bool(r.opts.protect)) for r in args.resources if r.resource_type in CLUSTER_TYPES
     ]
     for urn, message in rules.unprotected_clusters(clusters, stack, config["protectedStacks"]):
         report(message, urn)

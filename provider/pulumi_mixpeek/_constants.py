@@ -33,7 +33,7 @@ __all__ = [
 
 DEFAULT_ENDPOINT = "https://api.mixpeek.com"
 
-#: Every resource of this package has a type token starting with this (the resource classes
+#: Every dynamic resource of this package has a type token starting with this (the classes
 #: are declared with ``module="mixpeek"``; the Python dynamic-provider host adds the rest).
 TYPE_TOKEN_PREFIX = "pulumi-python:dynamic/mixpeek:"
 

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from ._constants import TYPE_TOKEN_PREFIX
+from ._constants import PACKAGE_NAME, TYPE_TOKEN_PREFIX
 
 __all__ = [
     "InputError",
@@ -93,7 +93,8 @@ class Step:
 
     @property
     def is_mixpeek(self) -> bool:
-        return self.type.startswith(TYPE_TOKEN_PREFIX)
+        """A dynamic resource of this package, or one of the native plugin's."""
+        return self.type.startswith(TYPE_TOKEN_PREFIX) or self.type.startswith(f"{PACKAGE_NAME}:")
 
 
 @dataclass(frozen=True)

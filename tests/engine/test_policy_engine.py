@@ -8,11 +8,12 @@ that the preview made no API call that changes anything.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
-from tests.engine.helpers import Stack
+from tests.engine.helpers import BOTH_FACES, POLICY_LAUNCHER, Stack
 
 pytestmark = pytest.mark.engine
 
@@ -83,6 +84,7 @@ def assert_nothing_changed(stack: Stack) -> None:
     assert stack.server_clusters() == []
 
 
+@pytest.mark.parametrize("face", BOTH_FACES, indirect=True)
 def test_violating_program_fails_with_every_violated_policy(stack: Stack) -> None:
     stack.declare(**violating())
 
@@ -99,6 +101,7 @@ def test_violating_program_fails_with_every_violated_policy(stack: Stack) -> Non
     assert_nothing_changed(stack)
 
 
+@pytest.mark.parametrize("face", BOTH_FACES, indirect=True)
 def test_compliant_program_passes(stack: Stack) -> None:
     stack.declare(products=compliant("products"))
 
@@ -201,3 +204,23 @@ def test_unknown_values_during_preview_are_not_violations(stack: Stack) -> None:
     assert "can't run policy" not in output
     assert "Traceback" not in output
     assert_nothing_changed(stack)
+
+
+def test_up_with_the_pack_refuses_a_violating_change_and_applies_a_compliant_one(
+    stack: Stack,
+) -> None:
+    config_file = stack.project.root / "policy-config.json"
+    config_file.write_text(json.dumps(POLICY_CONFIG))
+    pack = ["--policy-pack", str(POLICY_LAUNCHER), "--policy-pack-config", str(config_file)]
+    stack.declare(**violating())
+
+    result = stack.project.run("up", "--yes", *pack, check=False)
+
+    assert result.returncode != 0, result.stdout
+    assert "cluster-name-pattern" in result.stdout
+    assert_nothing_changed(stack)
+
+    stack.declare(products=compliant("products"))
+    stack.project.run("up", "--yes", *pack)
+    assert [c["cluster_name"] for c in stack.server_clusters()] == ["products"]
+    stack.run("destroy", "--yes")

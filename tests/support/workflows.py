@@ -51,7 +51,7 @@ def load(path: Path) -> dict[str, Any]:
 def _split(script: str) -> list[list[str]]:
     lexer = shlex.shlex(script.replace("\\\n", " "), posix=True, punctuation_chars=";&|(){}<>!")
     lexer.whitespace_split = True
-    lexer.commenters = ""
+    lexer.commenters = "#"
     result: list[list[str]] = []
     current: list[str] = []
     skip_next = skipping_case = False

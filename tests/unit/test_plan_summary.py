@@ -65,6 +65,8 @@ def test_other_resources_are_counted_but_not_listed(capsys: pytest.CaptureFixtur
     digest = {
         "steps": [
             step("delete", "bucket", "aws:s3/bucket:Bucket"),
+            step("update", "native", "mixpeek:index:Cluster", diffReasons=["metadata"]),
+            step("create", "mixpeek", "pulumi:providers:mixpeek"),
             step(
                 "replace",
                 "run",
@@ -76,7 +78,8 @@ def test_other_resources_are_counted_but_not_listed(capsys: pytest.CaptureFixtur
     }
     code, out, _ = run(json.dumps(digest), "--fail-on-delete", capsys=capsys)
     assert code == 0  # the only delete is not a Mixpeek resource
-    assert "bucket" not in out
+    assert "bucket" not in out and "providers" not in out
+    assert "- update Cluster `native`: `metadata`" in out
     assert "| **replace** | ClusterExecution `run` | `cluster_id` |" in out
     assert "v1" not in out  # input values are never printed
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from mixpeek_policy import POLICIES, current_stack, export_stack_from_configure
+from mixpeek_policy.policies import CLUSTER_TYPES
 from pulumi.runtime.proto import analyzer_pb2
 from pulumi_mixpeek.resources.cluster import CLUSTER_TYPE
 from pulumi_policy import (
@@ -158,6 +159,15 @@ def test_other_resource_types_are_left_alone(name: str, stack: Any) -> None:
     else:
         bad = cluster(description=None, metadata=None, cluster_name="Bad Name")
         assert check(name, bad, resource_type="aws:s3/bucket:Bucket") == []
+
+
+def test_both_cluster_faces_are_checked() -> None:
+    assert CLUSTER_TYPES == {CLUSTER_TYPE, "mixpeek:index:Cluster"}
+    for token in CLUSTER_TYPES:
+        bad = cluster(cluster_name="Bad")
+        assert len(check("cluster-name-pattern", bad, resource_type=token)) == 1
+    native = [("mixpeek:index:Cluster", False)] * 2
+    assert len(check_stack("max-clusters-per-stack", native, {"maximum": 1})) == 1
 
 
 # -- cluster-requires-description -------------------------------------------------------
