@@ -307,6 +307,7 @@ def run_succeeded(record: Record, task_id: str, finished_at: float, seconds: flo
         "execution_time_seconds": round(seconds, 3),
         "last_execution_task_id": task_id,
         "completed_at": iso_at(finished_at),
+        "llm_labeling_errors": None,
         "last_run_id": run_id,
         "parquet_path": f"{base}/clusters.parquet",
         "members_key": f"{base}/members.parquet",
@@ -326,9 +327,9 @@ def run_succeeded(record: Record, task_id: str, finished_at: float, seconds: flo
     return updated
 
 
-def run_failed(record: Record, task_id: str) -> Record:
-    """The record after a failed run: status FAILED, earlier results kept."""
-    return {**record, "status": "FAILED", "last_execution_task_id": task_id}
+def run_failed(record: Record, task_id: str, status: str = "FAILED") -> Record:
+    """The record after a failed (or canceled) run: that status, earlier results kept."""
+    return {**record, "status": status, "last_execution_task_id": task_id}
 
 
 # -- presentation ----------------------------------------------------------------------
@@ -375,6 +376,7 @@ def to_metadata(record: Record) -> ClusterMetadata:
         updated_at=record["updated_at"],
         last_executed_at=record.get("last_executed_at"),
         completed_at=record.get("completed_at"),
+        llm_labeling_errors=record.get("llm_labeling_errors"),
         metadata=record.get("metadata"),
     )
     return body

@@ -22,11 +22,18 @@ The body replaces the whole configuration (``{}`` clears it; ``POST /_emulator/r
         }
       ],
       "task_failure_rate": 1.0,         # probability that an execute run ends FAILED
-      "task_failure_message": "..."     # the failed task's error (a default is provided)
+      "task_failure_message": "...",    # the failed task's error (a default is provided)
+      "task_partial_rate": 0.0,         # ... ends COMPLETED_WITH_ERRORS (results written,
+      "task_partial_message": "...",    #     the message in llm_labeling_errors)
+      "task_cancel_rate": 0.0,          # ... ends CANCELED
+      "task_duration": 5.0,             # runs started while set take this long (seconds;
+                                        # default: the --task-duration option)
+      "enrich_failure_rate": 0.0        # share of the documents an enrichment reports failed
     }
 
 Every matching request draws exactly two random numbers (error, then drop), and every
-execute one, so a run with the same seed and the same sequence of requests repeats.
+execute one (FAILED, then COMPLETED_WITH_ERRORS, then CANCELED take their shares of it), so a
+run with the same seed and the same sequence of requests repeats.
 """
 
 from __future__ import annotations
@@ -37,11 +44,13 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-__all__ = ["Decision", "FaultConfig", "FaultRule", "Faults"]
+__all__ = ["Decision", "FaultConfig", "FaultRule", "Faults", "TaskOutcome"]
 
 DEFAULT_TASK_FAILURE = "Clustering failed: injected failure (mixpeek-emulator faults)"
+DEFAULT_TASK_PARTIAL = "LLM labeling failed for some clusters: injected (mixpeek-emulator faults)"
+CANCELED_MESSAGE = "Clustering run canceled: injected (mixpeek-emulator faults)"
 
 
 class FaultRule(BaseModel):
@@ -86,6 +95,35 @@ class FaultConfig(BaseModel):
     rules: list[FaultRule] = Field(default_factory=list, description="First match applies.")
     task_failure_rate: float = Field(0.0, ge=0.0, le=1.0, description="Runs that fail.")
     task_failure_message: str = Field(DEFAULT_TASK_FAILURE, description="Failed run's error.")
+    task_partial_rate: float = Field(
+        0.0, ge=0.0, le=1.0, description="Runs that end COMPLETED_WITH_ERRORS."
+    )
+    task_partial_message: str = Field(
+        DEFAULT_TASK_PARTIAL, description="The errors of a COMPLETED_WITH_ERRORS run."
+    )
+    task_cancel_rate: float = Field(0.0, ge=0.0, le=1.0, description="Runs that end CANCELED.")
+    task_duration: float | None = Field(
+        None, ge=0.0, le=3600.0, description="Duration of runs started while set (seconds)."
+    )
+    enrich_failure_rate: float = Field(
+        0.0, ge=0.0, le=1.0, description="Share of an enrichment's documents reported failed."
+    )
+
+    @model_validator(mode="after")
+    def _task_total(self) -> FaultConfig:
+        rates = self.task_failure_rate + self.task_partial_rate + self.task_cancel_rate
+        if rates > 1.0 + 1e-9:
+            raise ValueError("task outcome rates add up to more than 1")
+        return self
+
+
+@dataclass(frozen=True)
+class TaskOutcome:
+    """How a run started now will end, and when."""
+
+    status: str = "COMPLETED"
+    message: str | None = None
+    duration: float | None = None
 
 
 @dataclass(frozen=True)
@@ -138,10 +176,24 @@ class Faults:
             drop=status is None and drop_roll < rule.drop_rate,
         )
 
-    def task_failure(self) -> str | None:
-        """The error message if the next run is to fail, else None."""
+    def task_outcome(self) -> TaskOutcome:
+        """How the next run ends (one random draw) and its duration override."""
         with self._lock:
+            config = self._config
             roll = self._random.random()
-            if roll < self._config.task_failure_rate:
-                return self._config.task_failure_message
-            return None
+        duration = config.task_duration
+        outcomes = (
+            (config.task_failure_rate, "FAILED", config.task_failure_message),
+            (config.task_partial_rate, "COMPLETED_WITH_ERRORS", config.task_partial_message),
+            (config.task_cancel_rate, "CANCELED", CANCELED_MESSAGE),
+        )
+        threshold = 0.0
+        for rate, status, message in outcomes:
+            threshold += rate
+            if roll < threshold:
+                return TaskOutcome(status, message, duration)
+        return TaskOutcome(duration=duration)
+
+    def enrich_failure_rate(self) -> float:
+        with self._lock:
+            return self._config.enrich_failure_rate

@@ -146,10 +146,11 @@ def apply_cluster_enrichment(
                          "source_collection_id": body.source_collection_id},
             )
     processed = sum(r.get("num_documents_clustered") or 0 for r in found)
+    failed = round(processed * svc.faults.enrich_failure_rate())
     return ClusteringEnrichmentResponse(
         processed=processed,
-        enriched=processed,
-        failed=0,
+        enriched=processed - failed,
+        failed=failed,
         batches=-(-processed // body.batch_size),
     )
 
@@ -210,7 +211,7 @@ def execute_clustering(
         record = svc.store.cluster_by_id(caller.namespace_id, cluster_id)
         if record is None:
             raise _not_found(cluster_id, caller)
-        task = tasks.new_task(record, svc.task_duration, svc.faults.task_failure())
+        task = tasks.new_task(record, svc.task_duration, svc.faults.task_outcome())
         svc.store.insert_task(task)
         svc.store.update_cluster(
             {

@@ -1,8 +1,15 @@
-"""Clustering runs as tasks: PENDING -> PROCESSING -> COMPLETED (or FAILED).
+"""Clustering runs as tasks: PENDING -> PROCESSING -> a terminal status of the 1.3.1
+TaskStatusEnum: COMPLETED, or (with the fault switches of faults.py) FAILED,
+COMPLETED_WITH_ERRORS or CANCELED.
 
 A task stores when it started, how long it runs and how it will end. Its status is derived
 from the clock: PENDING for the first fifth of the duration, PROCESSING until the end, then
-its outcome. ``settle`` writes the derived status back (and, for the cluster's latest run,
+its outcome. A COMPLETED_WITH_ERRORS run writes its results like a COMPLETED one and lists its
+errors in the cluster's ``llm_labeling_errors``; FAILED and CANCELED runs keep the earlier
+results. The TaskResponse carries ``additional_data.error`` for each of the three, and
+``error`` (copied from it, as the 1.3.1 model describes) for FAILED and CANCELED.
+
+``settle`` writes the derived status back (and, for the cluster's latest run,
 the cluster's status and results); it runs at the start of every API request, so a server
 restarted mid-run finishes the run on the first request after the restart.
 """
@@ -15,6 +22,7 @@ from typing import Any
 from pulumi_mixpeek.models import TaskResponse, TaskStatus
 
 from .clusters import iso_at, new_id, run_failed, run_succeeded
+from .faults import TaskOutcome
 from .store import Record, Store
 
 __all__ = ["TASK_TYPE", "new_task", "settle", "status_at", "to_response"]
@@ -22,12 +30,23 @@ __all__ = ["TASK_TYPE", "new_task", "settle", "status_at", "to_response"]
 #: TaskType value of a clustering run (1.3.1 TaskType enum).
 TASK_TYPE = "engine_cluster_build"
 PENDING_FRACTION = 0.2
+TERMINAL = frozenset(
+    s.value
+    for s in (
+        TaskStatus.COMPLETED,
+        TaskStatus.COMPLETED_WITH_ERRORS,
+        TaskStatus.FAILED,
+        TaskStatus.CANCELED,
+    )
+)
+_RESULTS = (TaskStatus.COMPLETED.value, TaskStatus.COMPLETED_WITH_ERRORS.value)
+_STOPPED = (TaskStatus.FAILED.value, TaskStatus.CANCELED.value)
 
 
 def new_task(
-    cluster: Record, duration: float, failure: str | None, now: float | None = None
+    cluster: Record, duration: float, outcome: TaskOutcome, now: float | None = None
 ) -> Record:
-    """A new run of ``cluster``; ``failure`` is the error message if the run is to fail."""
+    """A new run of ``cluster`` that ends as ``outcome`` says (its duration, when set, wins)."""
     return {
         "task_id": new_id("task"),
         "task_type": TASK_TYPE,
@@ -35,9 +54,9 @@ def new_task(
         "namespace_id": cluster["namespace_id"],
         "job_id": new_id("job"),
         "started": time.time() if now is None else now,
-        "duration": duration,
-        "outcome": TaskStatus.FAILED.value if failure else TaskStatus.COMPLETED.value,
-        "error": failure,
+        "duration": duration if outcome.duration is None else outcome.duration,
+        "outcome": outcome.status,
+        "error": outcome.message,
         "status": TaskStatus.PENDING.value,
     }
 
@@ -61,7 +80,7 @@ def settle(store: Store, now: float | None = None) -> None:
             status = status_at(task, now)
             if status == task["status"]:
                 continue
-            terminal = status in (TaskStatus.COMPLETED.value, TaskStatus.FAILED.value)
+            terminal = status in TERMINAL
             finished_at = task["started"] + task["duration"]
             task = {**task, "status": status}
             if terminal:
@@ -70,10 +89,12 @@ def settle(store: Store, now: float | None = None) -> None:
             cluster = store.cluster_by_id(task["namespace_id"], task["cluster_id"])
             if cluster is None or cluster.get("last_execution_task_id") != task["task_id"]:
                 continue
-            if status == TaskStatus.COMPLETED.value:
+            if status in _RESULTS:
                 cluster = run_succeeded(cluster, task["task_id"], finished_at, task["duration"])
-            elif status == TaskStatus.FAILED.value:
-                cluster = run_failed(cluster, task["task_id"])
+                if status == TaskStatus.COMPLETED_WITH_ERRORS.value:
+                    cluster = {**cluster, "status": status, "llm_labeling_errors": [task["error"]]}
+            elif status in _STOPPED:
+                cluster = run_failed(cluster, task["task_id"], status)
             else:
                 cluster = {**cluster, "status": status}
             store.update_cluster(cluster)
@@ -88,10 +109,11 @@ def to_response(task: Record, cluster: Record | None = None) -> TaskResponse:
     }
     outputs: list[Any] | None = None
     error = None
-    if task["status"] == TaskStatus.FAILED.value:
-        error = task["error"]
-        additional["error"] = error
-    if task["status"] == TaskStatus.COMPLETED.value and cluster is not None:
+    if task["status"] in TERMINAL and task["status"] != TaskStatus.COMPLETED.value:
+        additional["error"] = task["error"]
+        if task["status"] in _STOPPED:
+            error = task["error"]
+    if task["status"] in _RESULTS and cluster is not None:
         if cluster.get("last_execution_task_id") == task["task_id"]:
             outputs = [
                 {

@@ -8,6 +8,7 @@ import json
 import time
 from typing import Any
 
+import httpx
 import mixpeek
 import pytest
 from mixpeek.exceptions import (
@@ -252,6 +253,64 @@ def test_failed_run_is_reported_on_task_and_cluster(sdk: Sdk, server: Emulator) 
     cluster = sdk.clusters.get_cluster(created.cluster_id, **sdk.kw)
     assert cluster.status is not None and cluster.status.value == "FAILED"
     assert cluster.completed_at is None
+
+
+def test_run_completed_with_errors_keeps_its_results_and_lists_the_errors(
+    sdk: Sdk, server: Emulator
+) -> None:
+    created = _create(sdk, vector_body(cluster_name="partly"))
+    assert created.cluster_id is not None
+    server.faults({"task_partial_rate": 1.0, "task_partial_message": "labels missing for 2"})
+
+    task = sdk.clusters.execute_clustering_clusters(created.cluster_id, **sdk.kw)
+    assert _poll(sdk, task.task_id)[-1] == "COMPLETED_WITH_ERRORS"
+
+    done = sdk.tasks.get_task(task.task_id, authorization=sdk.auth)
+    assert done.additional_data is not None
+    assert done.additional_data["error"] == "labels missing for 2"
+    assert done.error is None  # 1.3.1 copies the error only for a failed task
+    cluster = sdk.clusters.get_cluster(created.cluster_id, **sdk.kw)
+    assert cluster.status is not None and cluster.status.value == "COMPLETED_WITH_ERRORS"
+    assert cluster.completed_at is not None and cluster.num_clusters
+    assert cluster.llm_labeling_errors == ["labels missing for 2"]
+
+
+def test_canceled_run_and_task_duration_switch(sdk: Sdk, server: Emulator) -> None:
+    created = _create(sdk, vector_body(cluster_name="canceled"))
+    assert created.cluster_id is not None
+    server.faults({"task_cancel_rate": 1.0, "task_duration": TASK_DURATION * 4})
+
+    started = time.monotonic()
+    task = sdk.clusters.execute_clustering_clusters(created.cluster_id, **sdk.kw)
+    assert _poll(sdk, task.task_id)[-1] == "CANCELED"
+    assert time.monotonic() - started >= TASK_DURATION * 4
+
+    canceled = sdk.tasks.get_task(task.task_id, authorization=sdk.auth)
+    assert canceled.error and "canceled" in canceled.error
+    cluster = sdk.clusters.get_cluster(created.cluster_id, **sdk.kw)
+    assert cluster.status is not None and cluster.status.value == "CANCELED"
+    assert cluster.completed_at is None
+
+
+def test_task_outcome_rates_cannot_exceed_one(server: Emulator) -> None:
+    with pytest.raises(httpx.HTTPStatusError) as refused:
+        server.faults({"task_failure_rate": 0.6, "task_partial_rate": 0.6})
+    assert refused.value.response.status_code == 422
+
+
+def test_enrich_failure_rate_reports_failed_documents(sdk: Sdk, server: Emulator) -> None:
+    created = _create(sdk, vector_body(cluster_name="enrich-failing"))
+    assert created.cluster_id is not None
+    task = sdk.clusters.execute_clustering_clusters(created.cluster_id, **sdk.kw)
+    _poll(sdk, task.task_id)
+    server.faults({"enrich_failure_rate": 0.5})
+
+    request = mixpeek.ApplyClusterEnrichmentRequest(
+        clustering_ids=[created.cluster_id], source_collection_id="col_products"
+    )
+    result = sdk.clusters.apply_cluster_enrichment_enrich(request, **sdk.kw)
+    assert result.failed == round(result.processed * 0.5) > 0
+    assert result.enriched == result.processed - result.failed
 
 
 def test_enrich_after_a_completed_run(sdk: Sdk) -> None:
