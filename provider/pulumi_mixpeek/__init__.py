@@ -28,16 +28,21 @@ if TYPE_CHECKING:
         APITimeoutError,
         AuthenticationError,
         ConfigurationError,
+        EnrichmentError,
+        ExecutionError,
+        ExecutionTimeoutError,
         MixpeekError,
         NotFoundError,
     )
-    from .fields import FieldSpec, cluster_fields
-    from .lookups import get_cluster, list_clusters
-    from .models import ClusterMetadata
+    from .fields import FieldSpec, cluster_fields, declared_fields
+    from .lookups import get_cluster, get_task, list_clusters
+    from .models import ClusterMetadata, TaskResponse
     from .models.declaration import Mutability
     from .resources import (
         AttributeConfigArgs,
         Cluster,
+        ClusterEnrichment,
+        ClusterExecution,
         EnrichmentFieldMappingArgs,
         InputMappingArgs,
         LabelingInputsArgs,
@@ -60,10 +65,15 @@ _EXPORTS = {
     "AttributeConfigArgs": ".resources",
     "AuthenticationError": ".errors",
     "Cluster": ".resources",
+    "ClusterEnrichment": ".resources",
+    "ClusterExecution": ".resources",
     "ClusterMetadata": ".models",
     "ClusterProvider": ".resources.cluster_provider",
     "ConfigurationError": ".errors",
+    "EnrichmentError": ".errors",
     "EnrichmentFieldMappingArgs": ".resources",
+    "ExecutionError": ".errors",
+    "ExecutionTimeoutError": ".errors",
     "FieldSpec": ".fields",
     "InputMappingArgs": ".resources",
     "LLMLabelingArgs": ".resources",
@@ -72,10 +82,13 @@ _EXPORTS = {
     "Mutability": ".models.declaration",
     "NotFoundError": ".errors",
     "SourceEnrichmentConfigArgs": ".resources",
+    "TaskResponse": ".models",
     "VectorConfigArgs": ".resources",
     "WeightLearningConfigArgs": ".resources",
     "cluster_fields": ".fields",
+    "declared_fields": ".fields",
     "get_cluster": ".lookups",
+    "get_task": ".lookups",
     "list_clusters": ".lookups",
 }
 
@@ -89,10 +102,15 @@ __all__ = [
     "AttributeConfigArgs",
     "AuthenticationError",
     "Cluster",
+    "ClusterEnrichment",
+    "ClusterExecution",
     "ClusterMetadata",
     "ClusterProvider",
     "ConfigurationError",
+    "EnrichmentError",
     "EnrichmentFieldMappingArgs",
+    "ExecutionError",
+    "ExecutionTimeoutError",
     "FieldSpec",
     "InputMappingArgs",
     "LLMLabelingArgs",
@@ -101,10 +119,13 @@ __all__ = [
     "Mutability",
     "NotFoundError",
     "SourceEnrichmentConfigArgs",
+    "TaskResponse",
     "VectorConfigArgs",
     "WeightLearningConfigArgs",
     "cluster_fields",
+    "declared_fields",
     "get_cluster",
+    "get_task",
     "list_clusters",
 ]
 

@@ -21,6 +21,9 @@ __all__ = [
     "LIST_PAGE_SIZE",
     "MAX_RETRIES",
     "PACKAGE_NAME",
+    "POLL_FACTOR",
+    "POLL_INITIAL_S",
+    "POLL_MAX_S",
     "RETRY_AFTER_MAX_S",
     "RETRY_STATUSES",
     "TIMEOUT_CONNECT_S",
@@ -83,3 +86,10 @@ DEFAULTS_KEY = "__defaults"
 
 #: How the Pulumi engine spells a value that is not known yet (during preview).
 UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+#: Polling a clustering run: the first GET of the task this long after it started, each
+#: later pause POLL_FACTOR times longer, never more than POLL_MAX_S (a 30-minute run costs
+#: about 130 GETs, a 5-second one 3).
+POLL_INITIAL_S = 1.0
+POLL_FACTOR = 1.5
+POLL_MAX_S = 15.0

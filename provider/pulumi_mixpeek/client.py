@@ -10,6 +10,12 @@ Retry policy (``_send``):
   exists. Cluster names are unique per namespace (reference section 4, an inference we rely
   on), so the name is the idempotency key; a create without a name is never retried after an
   ambiguous failure. The provider always sends a name for this reason.
+- the execute POST is not idempotent either (each one starts a run): after an ambiguous
+  failure the client reads the cluster, whose ``last_execution_task_id`` names the run the
+  lost request started, and POSTs again only when the cluster still names the run it named
+  before (so no run was started);
+- the enrich POST has nothing to look it up by: after an ambiguous failure it is never
+  repeated, and the error says the enrichment may have been applied.
 """
 
 from __future__ import annotations
@@ -51,12 +57,15 @@ from .errors import (
     status_error,
 )
 from .models import (
+    ApplyClusterEnrichmentRequest,
+    ClusteringEnrichmentResponse,
     ClusterMetadata,
     ClusterModel,
     CreateClusterRequest,
     ListClustersRequest,
     ListClustersResponse,
     PatchClusterRequest,
+    TaskResponse,
 )
 
 __all__ = ["MixpeekClient", "close_shared_clients", "shared_client"]
@@ -224,6 +233,67 @@ class MixpeekClient:
             offset += len(page.results)
             if len(page.results) < page_size:
                 return
+
+    # -- clustering runs and enrichment ---------------------------------------------------
+    def execute_clustering(
+        self, cluster_id: str, *, previous_task_id: str | None
+    ) -> TaskResponse:
+        """POST /v1/clusters/{id}/execute: start a run. ``previous_task_id`` is the cluster's
+        ``last_execution_task_id`` before this call; it tells a lost response (the cluster now
+        names another run: that one is returned) from a request that never arrived."""
+        action = f"start a clustering run of cluster {cluster_id!r}"
+        path = _cluster_path(cluster_id) + "/execute"
+        lost: APIError | None = None
+        for attempt in range(self._max_retries + 1):
+            try:
+                response = self._send("POST", path, action=action, idempotent=False)
+                return self._parse(TaskResponse, response, action)
+            except _AmbiguousOutcome as outcome:
+                lost = outcome.error
+            started = self.get_cluster(cluster_id).last_execution_task_id
+            if started and started != previous_task_id:
+                return self.get_task(started)
+            if attempt < self._max_retries:
+                self._sleep(self._backoff(attempt))
+        assert lost is not None
+        raise lost
+
+    def get_task(self, task_id: str) -> TaskResponse:
+        """GET /v1/tasks/{id}. Raises NotFoundError. (The SDK's get_task sends no
+        X-Namespace; this client sends it on every request, which scopes the lookup.)"""
+        action = f"read task {task_id!r}"
+        response = self._send("GET", "/v1/tasks/" + quote(task_id, safe=""), action=action)
+        return self._parse(TaskResponse, response, action)
+
+    def find_task(self, task_id: str) -> TaskResponse | None:
+        """GET /v1/tasks/{id}; None when it does not exist (e.g. its cluster was deleted)."""
+        try:
+            return self.get_task(task_id)
+        except NotFoundError:
+            return None
+
+    def apply_enrichment(
+        self, body: ApplyClusterEnrichmentRequest
+    ) -> ClusteringEnrichmentResponse:
+        """POST /v1/clusters/enrich. Never repeated after an ambiguous failure."""
+        action = (
+            f"apply clusters {', '.join(body.clustering_ids)} to collection "
+            f"{body.source_collection_id!r}"
+        )
+        payload = body.model_dump(mode="json", exclude_none=True)
+        try:
+            response = self._send(
+                "POST", "/v1/clusters/enrich", action=action, json=payload, idempotent=False
+            )
+        except _AmbiguousOutcome as outcome:
+            raise APIConnectionError(
+                f"{outcome.error.message} The enrichment may have been applied anyway, so the "
+                "request was not repeated. Check the collection before running again (a new "
+                "run applies it again).",
+                method="POST",
+                path="/v1/clusters/enrich",
+            ) from outcome.error
+        return self._parse(ClusteringEnrichmentResponse, response, action)
 
     # -- transport ------------------------------------------------------------------------
     def _headers(self) -> dict[str, str]:

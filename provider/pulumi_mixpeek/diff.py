@@ -24,22 +24,28 @@ from collections.abc import Mapping
 from typing import Any
 
 from pulumi.dynamic import DiffResult
+from pydantic import BaseModel
 
 from ._constants import DEFAULTS_KEY
 from ._unknowns import contains_unknown, is_unknown
 from .fields import diffable_fields, replace_fields
 from .location import same_namespace
+from .models.declaration import ClusterDeclaration
 from .normalize import canonical_inputs, same_value
 
-__all__ = ["changed_fields", "diff_cluster", "replaced_fields"]
+__all__ = ["changed_fields", "diff_cluster", "diff_replacing", "replaced_fields"]
 
 
-def changed_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+def changed_fields(
+    olds: Mapping[str, Any],
+    news: Mapping[str, Any],
+    model: type[BaseModel] = ClusterDeclaration,
+) -> list[str]:
     """Input fields whose declared value really changed (old outputs vs new inputs)."""
-    old = canonical_inputs(olds)
-    new = canonical_inputs(news)
+    old = canonical_inputs(olds, model)
+    new = canonical_inputs(news, model)
     changed = []
-    for name in diffable_fields():
+    for name in diffable_fields(model):
         value = new.get(name)
         if contains_unknown(value):
             changed.append(name)
@@ -84,3 +90,19 @@ def _delete_first(olds: Mapping[str, Any], news: Mapping[str, Any], place: bool 
         return False
     new_name = news.get("cluster_name")
     return is_unknown(new_name) or (new_name is not None and new_name == olds.get("cluster_name"))
+
+
+def diff_replacing(
+    olds: Mapping[str, Any], news: Mapping[str, Any], model: type[BaseModel]
+) -> DiffResult:
+    """The same strategy for a resource whose every change is a replacement (a clustering
+    run, an enrichment): the new one is created before the old one leaves the state."""
+    changed = changed_fields(olds, news, model)
+    if not changed:
+        return DiffResult(changes=False)
+    immutable = replace_fields(model)
+    return DiffResult(
+        changes=None,
+        replaces=[name for name in changed if name in immutable],
+        delete_before_replace=False,
+    )

@@ -3,6 +3,8 @@
 ``MixpeekError``
 ├── ``ConfigurationError`` (``MissingCredentialsError``)
 ├── ``AdoptionError``
+├── ``ExecutionError`` (a clustering run FAILED or was CANCELED) → ``ExecutionTimeoutError``
+├── ``EnrichmentError`` (documents failed while fail_on_errors)
 └── ``APIError``
     ├── ``APIStatusError`` → one subclass per status (400, 401, 403, 404, 409, 422, 429, 5xx)
     ├── ``APIConnectionError`` → ``APITimeoutError``
@@ -34,6 +36,9 @@ __all__ = [
     "BadRequestError",
     "ConfigurationError",
     "ConflictError",
+    "EnrichmentError",
+    "ExecutionError",
+    "ExecutionTimeoutError",
     "InternalServerError",
     "MissingCredentialsError",
     "MixpeekError",
@@ -64,6 +69,23 @@ class MissingCredentialsError(ConfigurationError):
 
 class AdoptionError(MixpeekError):
     """``adopt=True`` found no cluster, or one whose immutable configuration differs."""
+
+
+class ExecutionError(MixpeekError):
+    """A clustering run did not complete: it ended FAILED or CANCELED."""
+
+    def __init__(self, message: str, *, task_id: str, status: str | None) -> None:
+        super().__init__(message)
+        self.task_id = task_id
+        self.status = status
+
+
+class ExecutionTimeoutError(ExecutionError):
+    """A clustering run did not end within ``timeout_seconds`` (it may still be running)."""
+
+
+class EnrichmentError(MixpeekError):
+    """An enrichment was applied, but some documents failed (with ``fail_on_errors``)."""
 
 
 class APIError(MixpeekError):

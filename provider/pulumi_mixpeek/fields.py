@@ -2,6 +2,7 @@
 
 Mutability is declared once, on each declaration model's fields (``models.declaration``);
 diff, the schema generator and the docs made from it all read it through ``declared_fields``.
+The helpers below take the declaration model (``ClusterDeclaration`` by default).
 """
 
 from __future__ import annotations
@@ -68,18 +69,20 @@ def cluster_fields() -> tuple[FieldSpec, ...]:
     return declared_fields(ClusterDeclaration)
 
 
-def field_names() -> tuple[str, ...]:
-    return tuple(spec.name for spec in cluster_fields())
+def field_names(model: type[BaseModel] = ClusterDeclaration) -> tuple[str, ...]:
+    return tuple(spec.name for spec in declared_fields(model))
 
 
-def replace_fields() -> frozenset[str]:
-    return frozenset(s.name for s in cluster_fields() if s.mutability is Mutability.REPLACE)
+def replace_fields(model: type[BaseModel] = ClusterDeclaration) -> frozenset[str]:
+    return frozenset(
+        s.name for s in declared_fields(model) if s.mutability is Mutability.REPLACE
+    )
 
 
-def update_fields() -> frozenset[str]:
-    return frozenset(s.name for s in cluster_fields() if s.mutability is Mutability.UPDATE)
+def update_fields(model: type[BaseModel] = ClusterDeclaration) -> frozenset[str]:
+    return frozenset(s.name for s in declared_fields(model) if s.mutability is Mutability.UPDATE)
 
 
-def diffable_fields() -> tuple[str, ...]:
+def diffable_fields(model: type[BaseModel] = ClusterDeclaration) -> tuple[str, ...]:
     """Fields whose change is a change of the resource (all but provider-only ones)."""
-    return tuple(s.name for s in cluster_fields() if s.mutability is not Mutability.PROVIDER)
+    return tuple(s.name for s in declared_fields(model) if s.mutability is not Mutability.PROVIDER)

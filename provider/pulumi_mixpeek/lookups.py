@@ -1,4 +1,4 @@
-"""Lookup functions for Pulumi programs: read clusters that this stack does not manage.
+"""Lookup functions for Pulumi programs: read clusters (and clustering runs) by id.
 
 They run in the program process, synchronously, with the same settings as the provider:
 stack config ``mixpeek:apiKey`` / ``mixpeek:namespace`` / ``mixpeek:endpoint`` when run by
@@ -16,10 +16,17 @@ from pydantic import Field
 
 from .client import shared_client
 from .config import ProviderSettings
-from .models import ClusterMetadata, ListClustersRequest
+from .models import ClusterMetadata, ListClustersRequest, TaskResponse
 from .models._base import RequestModel, ResponseModel
 
-__all__ = ["GetClusterArgs", "ListClustersResult", "get_cluster", "list_clusters"]
+__all__ = [
+    "GetClusterArgs",
+    "GetTaskArgs",
+    "ListClustersResult",
+    "get_cluster",
+    "get_task",
+    "list_clusters",
+]
 
 
 class GetClusterArgs(RequestModel):
@@ -27,6 +34,14 @@ class GetClusterArgs(RequestModel):
 
     identifier: str = Field(
         ..., min_length=1, description="Cluster id (`clust_...`) or name, in the namespace."
+    )
+
+
+class GetTaskArgs(RequestModel):
+    """The argument of ``get_task`` (the schema's ``getTask`` function)."""
+
+    task_id: str = Field(
+        ..., min_length=1, description="Task id (`task_...`), e.g. a ClusterExecution's task_id."
     )
 
 
@@ -71,3 +86,16 @@ def list_clusters(
     if page_size is None:
         return list(client.iter_clusters(request))
     return list(client.iter_clusters(request, page_size=page_size))
+
+
+def get_task(
+    task_id: str,
+    *,
+    api_key: str | None = None,
+    namespace: str | None = None,
+    endpoint: str | None = None,
+) -> TaskResponse:
+    """The current state of a task, e.g. a clustering run's (``ClusterExecution.task_id``):
+    its ``status`` and, once it FAILED, its ``error`` (1 GET). Raises ``NotFoundError`` when
+    there is none."""
+    return shared_client(_settings(api_key, namespace, endpoint)).get_task(task_id)

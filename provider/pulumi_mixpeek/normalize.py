@@ -1,4 +1,7 @@
-"""The canonical form of a Cluster's inputs: what check returns, read reproduces and diff compares.
+"""The canonical form of a resource's inputs: what check returns, read reproduces and diff compares.
+
+Every declaration model (``models/declaration.py``) gets the generic rules; the Cluster's
+known server defaults and spellings are folded in on top (``ClusterDeclaration`` only).
 
 Rules (applied per top-level field, so an unknown value in one field leaves the others intact):
 - each field is validated with its declaration type and dumped as JSON with every value equal
@@ -28,7 +31,7 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Annotated, Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ._unknowns import contains_unknown
 from .fields import field_names
@@ -38,8 +41,8 @@ __all__ = ["canonical_inputs", "same_value", "strip_internal"]
 
 
 @cache
-def _adapter(name: str) -> TypeAdapter[Any]:
-    info = ClusterDeclaration.model_fields[name]
+def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    info = model.model_fields[name]
     annotation: Any = info.annotation
     if info.metadata:  # constraints such as min_length
         annotation = Annotated[(annotation, *info.metadata)]
@@ -95,23 +98,24 @@ _EMPTY_MEANS_NONE = frozenset(
 )
 
 
-def _canonical_field(name: str, value: Any) -> Any:
+def _canonical_field(model: type[BaseModel], name: str, value: Any) -> Any:
     """The canonical value, or None when it equals "not declared"."""
     if contains_unknown(value):
         return value
-    adapter = _adapter(name)
+    adapter = _adapter(model, name)
     try:
         validated = adapter.validate_python(value)
     except ValidationError:
         return _json_numbers(value)
-    if validated == ClusterDeclaration.model_fields[name].default:
+    if validated == model.model_fields[name].default:
         return None
     dumped = adapter.dump_python(validated, mode="json", by_alias=True, exclude_defaults=True)
-    fixup = _FIXUPS.get(name)
-    if fixup is not None:
-        dumped = fixup(dumped)
-    if name in _EMPTY_MEANS_NONE and dumped in ({}, ""):
-        return None
+    if model is ClusterDeclaration:
+        fixup = _FIXUPS.get(name)
+        if fixup is not None:
+            dumped = fixup(dumped)
+        if name in _EMPTY_MEANS_NONE and dumped in ({}, ""):
+            return None
     return _json_numbers(dumped)
 
 
@@ -129,22 +133,26 @@ def strip_internal(props: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if not k.startswith("__")}
 
 
-def canonical_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
+def canonical_inputs(
+    props: Mapping[str, Any], model: type[BaseModel] = ClusterDeclaration
+) -> dict[str, Any]:
     """The declared input fields of ``props`` (inputs or outputs) in canonical form.
 
-    Keys that are not input fields (``__provider``, computed outputs, typos) are dropped;
-    absent keys mean "not declared".
+    Keys that are not input fields of ``model`` (``__provider``, computed outputs, typos) are
+    dropped; absent keys mean "not declared".
     """
+    names = field_names(model)
     inputs: dict[str, Any] = {}
-    for name in field_names():
+    for name in names:
         value = props.get(name)
         if value is None:
             continue
-        canonical = _canonical_field(name, value)
+        canonical = _canonical_field(model, name, value)
         if canonical is not None:
             inputs[name] = canonical
-    _infer_cluster_type(inputs)
-    return {name: inputs[name] for name in field_names() if name in inputs}
+    if model is ClusterDeclaration:
+        _infer_cluster_type(inputs)
+    return {name: inputs[name] for name in names if name in inputs}
 
 
 def _encode(value: Any) -> str:

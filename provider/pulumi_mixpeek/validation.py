@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pulumi.dynamic import CheckFailure
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ._unknowns import is_unknown
 from .config import validate_endpoint
@@ -25,7 +25,7 @@ from .models.config import (
 )
 from .models.declaration import ClusterDeclaration
 
-__all__ = ["validate_inputs"]
+__all__ = ["validate_declaration", "validate_inputs"]
 
 
 def _walk(raw: Any, loc: Sequence[int | str]) -> tuple[str, bool]:
@@ -62,9 +62,9 @@ def _reason(error: Mapping[str, Any]) -> str:
     return message
 
 
-def _model_failures(raw: dict[str, Any]) -> list[CheckFailure]:
+def _model_failures(raw: dict[str, Any], model: type[BaseModel]) -> list[CheckFailure]:
     try:
-        ClusterDeclaration.model_validate(raw)
+        model.model_validate(raw)
     except ValidationError as exc:
         failures: dict[str, CheckFailure] = {}
         for error in exc.errors():
@@ -80,8 +80,8 @@ def _model_failures(raw: dict[str, Any]) -> list[CheckFailure]:
     return []
 
 
-def _unknown_key_failures(raw: Mapping[str, Any]) -> list[CheckFailure]:
-    names = field_names()
+def _unknown_key_failures(raw: Mapping[str, Any], model: type[BaseModel]) -> list[CheckFailure]:
+    names = field_names(model)
     failures = []
     for key in raw:
         if key in names:
@@ -299,12 +299,21 @@ def _api_rules(raw: Mapping[str, Any], cluster_type: Any) -> list[CheckFailure]:
     return failures
 
 
-def validate_inputs(raw: Mapping[str, Any]) -> list[CheckFailure]:
-    """Every problem of the declared inputs (engine-internal ``__`` keys already removed)."""
+def validate_declaration(
+    raw: Mapping[str, Any], model: type[BaseModel]
+) -> list[CheckFailure]:
+    """Every problem the declaration model ``model`` finds in the declared inputs (unknown
+    keys, types, constraints), one failure per property path."""
     declared = {k: v for k, v in raw.items() if v is not None}
-    known = {k: v for k, v in declared.items() if k in field_names()}
-    failures = _unknown_key_failures(declared)
-    failures += _model_failures(known)
+    known = {k: v for k, v in declared.items() if k in field_names(model)}
+    return _unknown_key_failures(declared, model) + _model_failures(known, model)
+
+
+def validate_inputs(raw: Mapping[str, Any]) -> list[CheckFailure]:
+    """Every problem of a Cluster's declared inputs (engine-internal ``__`` keys already
+    removed): the declaration model's, then the cross-field rules."""
+    failures = validate_declaration(raw, ClusterDeclaration)
+    known = {k: v for k, v in raw.items() if v is not None and k in field_names()}
     seen = {f.property for f in failures}
     cluster_type = known.get("cluster_type")
     rules = _rule_failures(known)

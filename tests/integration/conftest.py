@@ -13,7 +13,7 @@ _ROOT = Path(__file__).resolve().parents[2]
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-from pulumi.dynamic import ConfigureRequest  # noqa: E402
+from pulumi.dynamic import ConfigureRequest, ResourceProvider  # noqa: E402
 from pulumi.dynamic.config import Config  # noqa: E402
 from pulumi_mixpeek.resources.cluster_provider import ClusterProvider  # noqa: E402
 
@@ -43,14 +43,17 @@ def server(emulator: Emulator) -> Emulator:
     return emulator
 
 
-def configured(emulator: Emulator, **config: Any) -> ClusterProvider:
+def configured(
+    emulator: Emulator, provider_class: type[ResourceProvider] = ClusterProvider, **config: Any
+) -> Any:
+    """A provider of ``provider_class`` configured for the emulator as the engine would."""
     values = {
         "mixpeek:apiKey": KEY,
         "mixpeek:namespace": NAMESPACE,
         "mixpeek:endpoint": emulator.base_url,
         **config,
     }
-    provider = ClusterProvider()
+    provider = provider_class()
     provider.configure(
         ConfigureRequest(Config({k: v for k, v in values.items() if v is not None}, "proj"))
     )

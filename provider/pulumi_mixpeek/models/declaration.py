@@ -1,11 +1,16 @@
-"""What a user declares for a ``mixpeek:Cluster``: the one place mutability is declared.
+"""What a user declares for each resource: the one place mutability is declared.
+
+``ClusterDeclaration`` (``mixpeek:Cluster``), ``ClusterExecutionDeclaration``
+(``mixpeek:ClusterExecution``) and ``ClusterEnrichmentDeclaration``
+(``mixpeek:ClusterEnrichment``).
 
 Each field carries ``json_schema_extra={"mutability": ...}``:
 - ``update``: changed in place with one PATCH (1.3.1 PATCH takes cluster_name, description,
   metadata);
 - ``replace``: the API cannot change it, so a change creates a new cluster (``namespace`` and
   ``endpoint`` say where the cluster lives: a change moves it, which is a replacement too);
-- ``provider``: read by the provider only (``adopt``), never a change.
+  for a run or an enrichment, a change means a new run or a new application;
+- ``provider``: read by the provider only (``adopt``, ``wait``), never a change.
 
 ``pulumi_mixpeek.fields`` reads these markers for diff, the schema generator and the README.
 The nested config models are the wire models (``models/config.py``), so a declaration is
@@ -29,7 +34,13 @@ from .config import (
     VectorBasedConfig,
 )
 
-__all__ = ["ClusterDeclaration", "Mutability", "MUTABILITY_KEY"]
+__all__ = [
+    "ClusterDeclaration",
+    "ClusterEnrichmentDeclaration",
+    "ClusterExecutionDeclaration",
+    "Mutability",
+    "MUTABILITY_KEY",
+]
 
 MUTABILITY_KEY = "mutability"
 
@@ -46,6 +57,7 @@ def _marker(mutability: Mutability) -> dict[str, Any]:
 
 _REPLACE = _marker(Mutability.REPLACE)
 _UPDATE = _marker(Mutability.UPDATE)
+_PROVIDER = _marker(Mutability.PROVIDER)
 
 
 class ClusterDeclaration(RequestModel):
@@ -132,5 +144,95 @@ class ClusterDeclaration(RequestModel):
             "Take over the existing cluster named cluster_name instead of creating one "
             "(refused when its immutable configuration differs); created when none exists."
         ),
-        json_schema_extra=_marker(Mutability.PROVIDER),
+        json_schema_extra=_PROVIDER,
+    )
+
+
+#: A value or values whose change means "do it again" (e.g. a data version from stack config).
+Triggers = list[Any] | dict[str, Any]
+
+_NAMESPACE_TEXT = (
+    "Namespace (name or ns_ id) of the cluster; defaults to the stack's mixpeek:namespace and "
+    "is recorded in state, so a change means a new one."
+)
+_ENDPOINT_TEXT = (
+    "API base URL of the cluster; defaults to the stack's mixpeek:endpoint and is recorded in "
+    "state, so a change means a new one."
+)
+
+
+class ClusterExecutionDeclaration(RequestModel):
+    """The inputs of ``pulumi_mixpeek.ClusterExecution``: one clustering run of a cluster."""
+
+    cluster_id: str = Field(
+        ...,
+        min_length=1,
+        description="Cluster to run (pass the Cluster's id).",
+        json_schema_extra=_REPLACE,
+    )
+    triggers: Triggers | None = Field(
+        None,
+        description="Values whose change starts a new run (e.g. a data version).",
+        json_schema_extra=_REPLACE,
+    )
+    wait: bool = Field(
+        True,
+        description="Wait for the run to end, showing its progress; false only starts it.",
+        json_schema_extra=_PROVIDER,
+    )
+    timeout_seconds: int = Field(
+        1800,
+        ge=1,
+        description="How long to wait for the run before failing (the run goes on).",
+        json_schema_extra=_PROVIDER,
+    )
+    namespace: str | None = Field(
+        None, min_length=1, description=_NAMESPACE_TEXT, json_schema_extra=_REPLACE
+    )
+    endpoint: str | None = Field(
+        None, min_length=1, description=_ENDPOINT_TEXT, json_schema_extra=_REPLACE
+    )
+
+
+class ClusterEnrichmentDeclaration(RequestModel):
+    """The inputs of ``pulumi_mixpeek.ClusterEnrichment``: cluster results written into a
+    collection (ApplyClusterEnrichmentRequest, plus triggers and error handling)."""
+
+    clustering_ids: list[str] = Field(
+        ...,
+        min_length=1,
+        description="Clusters whose results are applied (their ids).",
+        json_schema_extra=_REPLACE,
+    )
+    source_collection_id: str = Field(
+        ...,
+        min_length=1,
+        description="Collection to enrich (an input collection of the clusters).",
+        json_schema_extra=_REPLACE,
+    )
+    target_collection_id: str | None = Field(
+        None,
+        min_length=1,
+        description="Collection the enriched documents are written to (optional).",
+        json_schema_extra=_REPLACE,
+    )
+    batch_size: int = Field(
+        1000, ge=1, description="Documents per batch.", json_schema_extra=_REPLACE
+    )
+    parallelism: int = Field(1, ge=1, description="Parallel batches.", json_schema_extra=_REPLACE)
+    triggers: Triggers | None = Field(
+        None,
+        description="Values whose change applies it again (e.g. the execution's task_id).",
+        json_schema_extra=_REPLACE,
+    )
+    fail_on_errors: bool = Field(
+        True,
+        description="Fail when documents failed (failed > 0); false only warns.",
+        json_schema_extra=_PROVIDER,
+    )
+    namespace: str | None = Field(
+        None, min_length=1, description=_NAMESPACE_TEXT, json_schema_extra=_REPLACE
+    )
+    endpoint: str | None = Field(
+        None, min_length=1, description=_ENDPOINT_TEXT, json_schema_extra=_REPLACE
     )

@@ -15,10 +15,14 @@ from .cluster_args import (
     VectorConfigArgs,
     WeightLearningConfigArgs,
 )
+from .enrichment import ClusterEnrichment
+from .execution import ClusterExecution
 
 __all__ = [
     "AttributeConfigArgs",
     "Cluster",
+    "ClusterEnrichment",
+    "ClusterExecution",
     "EnrichmentFieldMappingArgs",
     "InputMappingArgs",
     "LLMLabelingArgs",

@@ -1,0 +1,60 @@
+"""What every stateless mixpeek dynamic provider shares: nothing pickled, settings read in
+the provider process, one shared client per namespace.
+
+Pulumi dill-pickles a provider object into every resource's state (``__provider``). These
+objects hold no data (``__getstate__`` returns nothing) and their classes live in installed
+modules, so the pickle is a reference to the class: small, stable across releases, free of
+keys. Settings are read in ``configure`` (stack config, then environment) or, when the engine
+never called it, from the environment at first use.
+
+Where: as for ``Cluster`` (``location.py``), check records the namespace and endpoint each
+resource addresses as its ``namespace`` / ``endpoint`` inputs (declared, else the stack's
+configuration), and every operation on it uses the recorded ones, so changing the stack's
+configuration later never makes a resource address another namespace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi.dynamic import ConfigureRequest, ResourceProvider
+
+from ..client import MixpeekClient, shared_client
+from ..config import ProviderSettings
+from ..location import cluster_location, recorded_inputs
+
+__all__ = ["StatelessProvider"]
+
+
+class StatelessProvider(ResourceProvider):
+    """Base of the run and enrichment providers (see the module docstring)."""
+
+    #: Nothing secret is ever captured, so ``__provider`` need not be encrypted in state.
+    serialize_as_secret_always = False
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        pass
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    def configure(self, req: ConfigureRequest) -> None:
+        self._settings = ProviderSettings.resolve(req.config.get)
+
+    def _current_settings(self) -> ProviderSettings:
+        settings: ProviderSettings | None = getattr(self, "_settings", None)
+        if settings is None:
+            settings = self._settings = ProviderSettings.resolve()
+        return settings
+
+    def recorded(self, declared: Mapping[str, Any], olds: Mapping[str, Any]) -> dict[str, Any]:
+        """``namespace`` and ``endpoint`` as check records them (``location.recorded_inputs``)."""
+        return recorded_inputs(declared, olds, self._current_settings())
+
+    def _client(self, props: Mapping[str, Any]) -> MixpeekClient:
+        """The client for the place ``props`` (checked inputs or state) record."""
+        return shared_client(cluster_location(props, self._current_settings()).settings)

@@ -1,0 +1,105 @@
+"""The dynamic provider behind ``pulumi_mixpeek.ClusterEnrichment``: cluster results written
+into a collection (``POST /v1/clusters/enrich``).
+
+Keep this module path stable: state refers to ``pulumi_mixpeek.resources.enrichment_provider
+.ClusterEnrichmentProvider`` (see ``base.py`` for what is pickled: nothing).
+
+- check: local, every problem at once, records the namespace and endpoint; diff: local,
+  any change of an input is a new application (replacement), except ``fail_on_errors``,
+  which only decides how the next application reports failed documents.
+- create: 1 POST, never repeated after an ambiguous failure (``client.apply_enrichment``).
+  ``failed > 0`` fails the create when ``fail_on_errors`` (the default), else warns.
+- read: no API call (1.3.1 has no way to read an enrichment back): the recorded outputs.
+- delete: no API call. Written labels are not removed; the resource only leaves the state.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+
+from ..diff import diff_replacing
+from ..errors import EnrichmentError
+from ..models import ApplyClusterEnrichmentRequest
+from ..models.declaration import ClusterEnrichmentDeclaration
+from ..normalize import canonical_inputs, strip_internal
+from ..progress import report, warn
+from ..validation import validate_declaration
+from .base import StatelessProvider
+
+__all__ = ["ClusterEnrichmentProvider", "ENRICHMENT_OUTPUTS", "ENRICHMENT_ID_PREFIX"]
+
+MODEL = ClusterEnrichmentDeclaration
+
+#: Outputs that are not inputs (ClusteringEnrichmentResponse).
+ENRICHMENT_OUTPUTS: tuple[str, ...] = ("processed", "enriched", "failed", "batches")
+
+#: The API gives an enrichment no id; the provider makes one up per application.
+ENRICHMENT_ID_PREFIX = "enrich_"
+
+
+class ClusterEnrichmentProvider(StatelessProvider):
+    """One application of ``mixpeek:ClusterEnrichment``. Stateless: see ``base.py``."""
+
+    # -- local operations ---------------------------------------------------------------
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        raw = strip_internal(news)
+        inputs = canonical_inputs(raw, MODEL)
+        place = self.recorded(inputs, strip_internal(olds or {}))
+        inputs = canonical_inputs({**inputs, **place}, MODEL)
+        return CheckResult(inputs, validate_declaration(raw, MODEL))
+
+    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
+        return diff_replacing(strip_internal(_olds), strip_internal(_news), MODEL)
+
+    # -- API operations -----------------------------------------------------------------
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        declared = canonical_inputs(strip_internal(props), MODEL)
+        body = ApplyClusterEnrichmentRequest.model_validate(
+            {k: v for k, v in declared.items() if k in ApplyClusterEnrichmentRequest.model_fields}
+        )
+        result = self._client(declared).apply_enrichment(body)
+        what = (
+            f"enrichment of collection {body.source_collection_id} with clusters "
+            f"{', '.join(body.clustering_ids)}"
+        )
+        counts = (
+            f"{result.processed} processed, {result.enriched} enriched, {result.failed} failed "
+            f"in {result.batches} batches"
+        )
+        if result.failed > 0:
+            if declared.get("fail_on_errors", True):
+                raise EnrichmentError(
+                    f"The {what} was applied, but {result.failed} of {result.processed} "
+                    f"documents failed ({counts}). Fix the cause and run `pulumi up` again to "
+                    "apply it again, or set fail_on_errors=False to accept failed documents."
+                )
+            warn(f"{what}: {result.failed} documents failed ({counts})")
+        else:
+            report(f"{what}: {counts}")
+        outputs = {**_inputs(declared), **result.model_dump(mode="json")}
+        return CreateResult(ENRICHMENT_ID_PREFIX + secrets.token_hex(8), outputs)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Nothing to read in API 1.3.1: the recorded outputs, and the inputs they hold."""
+        state = strip_internal(props)
+        declared = canonical_inputs(state, MODEL)
+        outputs = {**_inputs(declared), **{n: state.get(n) for n in ENRICHMENT_OUTPUTS}}
+        return ReadResult(id_, outputs, declared)
+
+    def update(self, id_: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
+        """Only ``fail_on_errors`` can differ here (every other change replaces): no call."""
+        olds = strip_internal(_olds)
+        declared = canonical_inputs(strip_internal(_news), MODEL)
+        return UpdateResult(
+            {**_inputs(declared), **{n: olds.get(n) for n in ENRICHMENT_OUTPUTS}}
+        )
+
+    def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        """Written labels stay in the collection: the resource only leaves the state."""
+
+
+def _inputs(declared: dict[str, Any]) -> dict[str, Any]:
+    return {name: declared.get(name) for name in MODEL.model_fields}

@@ -1,0 +1,100 @@
+"""``pulumi_mixpeek.ClusterExecution``: one clustering run of a cluster, as a resource.
+
+Type token ``pulumi-python:dynamic/mixpeek:ClusterExecution`` (changing it changes every URN).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+
+from .cluster_args import to_plain
+
+__all__ = ["ClusterExecution", "OUTPUT_NAMES", "SERIALIZED_PROVIDER", "TYPE_TOKEN"]
+
+#: The SDK's serialization of ``ClusterExecutionProvider()``: a plain pickle naming the
+#: class ``pulumi_mixpeek.resources.execution_provider.ClusterExecutionProvider`` (no
+#: state). Precomputed, as for ``Cluster``, so declaring the resource does not import the
+#: provider (httpx, the pydantic API models); tests/unit/test_run_resources.py checks it.
+SERIALIZED_PROVIDER = (
+    "gASVUgAAAAAAAACMK3B1bHVtaV9taXhwZWVrLnJlc291cmNlcy5leGVjdXRpb25fcHJvdmlkZXKUjBhDbHVzdGVy"
+    "RXhlY3V0aW9uUHJvdmlkZXKUk5QpgZR9lGIu"
+)
+
+
+class ClusterExecution(pulumi.dynamic.Resource, module="mixpeek", name="ClusterExecution"):
+    """A clustering run (``POST /v1/clusters/{cluster_id}/execute``, SDK 1.3.1).
+
+    Create starts a run of ``cluster_id`` and, with ``wait`` (the default), follows it until
+    it ends, showing each status change in the ``pulumi up`` output; a run still PENDING or
+    PROCESSING (e.g. from an interrupted ``up``) is followed instead of starting a second one.
+    FAILED or CANCELED fails the create with the task's error, COMPLETED_WITH_ERRORS succeeds
+    with a warning, and a run that outlasts ``timeout_seconds`` fails naming its task id.
+
+    A change to ``cluster_id``, ``triggers``, ``namespace`` or ``endpoint`` is a new run
+    (replacement); ``wait`` and ``timeout_seconds`` never are. Pass the cluster as
+    ``cluster_id=cluster.id``: the resource id stays known during the preview of an in-place
+    update of the cluster, so the preview does not show a new run that ``up`` would not start.
+
+    Delete removes the run from the state only: a finished run cannot be undone (its results
+    stay on the cluster). Refresh reads the task's current status.
+    """
+
+    # -- inputs, echoed as outputs in canonical form (defaults left out) ------------------
+    cluster_id: pulumi.Output[str]
+    triggers: pulumi.Output[Any]
+    wait: pulumi.Output[bool | None]
+    timeout_seconds: pulumi.Output[int | None]
+    namespace: pulumi.Output[str]
+    endpoint: pulumi.Output[str]
+    # -- the run ---------------------------------------------------------------------------
+    task_id: pulumi.Output[str]
+    status: pulumi.Output[str]
+    num_clusters: pulumi.Output[int | None]
+    num_documents_clustered: pulumi.Output[int | None]
+    completed_at: pulumi.Output[str | None]
+    error_message: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        cluster_id: pulumi.Input[str],
+        triggers: pulumi.Input[Sequence[Any] | Mapping[str, Any]] | None = None,
+        wait: pulumi.Input[bool] | None = True,
+        timeout_seconds: pulumi.Input[int] | None = 1800,
+        namespace: pulumi.Input[str] | None = None,
+        endpoint: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        inputs: dict[str, Any] = {
+            "cluster_id": cluster_id,
+            "triggers": triggers,
+            "wait": wait,
+            "timeout_seconds": timeout_seconds,
+            "namespace": namespace,
+            "endpoint": endpoint,
+        }
+        props: dict[str, Any] = {name: to_plain(value) for name, value in inputs.items()}
+        for name in OUTPUT_NAMES:
+            props[name] = None
+        # What pulumi.dynamic.Resource.__init__ does with a provider that captures no secret,
+        # minus the pickling (see SERIALIZED_PROVIDER).
+        props["__provider"] = SERIALIZED_PROVIDER
+        pulumi.CustomResource.__init__(self, TYPE_TOKEN, resource_name, props, opts)
+
+
+#: ``pulumi-python:dynamic/mixpeek:ClusterExecution`` (from the class statement above).
+TYPE_TOKEN: str = f"pulumi-python:{ClusterExecution._resource_type_name}"
+
+#: Outputs that are not inputs (declared above as typed attributes; a unit test keeps them
+#: equal to the provider's).
+OUTPUT_NAMES: tuple[str, ...] = tuple(
+    name
+    for name in ClusterExecution.__annotations__
+    if name not in inspect.signature(ClusterExecution.__init__).parameters
+)
