@@ -55,6 +55,7 @@ def run_example(
 def test_examples_are_all_covered() -> None:
     assert sorted(p.name for p in EXAMPLES.iterdir() if (p / "Pulumi.yaml").exists()) == [
         "attribute-hierarchy",
+        "clustering-pipeline",
         "multi-cluster",
         "quickstart",
     ]
@@ -125,7 +126,9 @@ def test_examples_commit_no_stack_file() -> None:
     assert tracked == ""
 
 
-@pytest.mark.parametrize("name", ["quickstart", "attribute-hierarchy", "multi-cluster"])
+@pytest.mark.parametrize(
+    "name", ["quickstart", "attribute-hierarchy", "multi-cluster", "clustering-pipeline"]
+)
 def test_readme_steps_leave_the_repository_clean(name: str, bin_dir: Path, tmp_path: Path) -> None:
     """The README's steps in the example's own directory (stack init, config set) create no
     file git would show and change no tracked one."""
@@ -173,3 +176,18 @@ def test_readme_steps_leave_the_repository_clean(name: str, bin_dir: Path, tmp_p
         assert git_status() == before  # ... and git ignores it
     finally:
         (example / f"Pulumi.{stack}.yaml").unlink(missing_ok=True)
+
+
+def test_clustering_pipeline(
+    tmp_path: Path, bin_dir: Path, emulator: Emulator, namespace: str
+) -> None:
+    project, outputs, clusters = run_example(
+        "clustering-pipeline", tmp_path, bin_dir, emulator, namespace
+    )
+
+    (cluster,) = clusters
+    assert outputs["cluster_id"] == cluster["cluster_id"]
+    assert outputs["task_id"] == cluster["last_execution_task_id"]
+    assert outputs["run_status"] == "COMPLETED" and outputs["num_clusters"] == 8
+    assert outputs["documents_enriched"] == cluster["num_documents_clustered"]
+    assert f"clustering run {outputs['task_id']}" in project.logs()
