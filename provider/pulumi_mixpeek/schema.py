@@ -42,17 +42,32 @@ from pydantic_core import PydanticUndefined
 from ._version import __version__
 from .config import CONFIG_VARIABLES
 from .fields import FieldSpec, declared_fields, internal_fields
-from .lookups import GetClusterArgs, ListClustersResult, get_cluster, list_clusters
+from .lookups import (
+    GetClusterArgs,
+    GetTaskArgs,
+    ListClustersResult,
+    get_cluster,
+    get_task,
+    list_clusters,
+)
 from .models import (
     AttributeBasedConfig,
+    ClusterExecutionOutputs,
+    ClusteringEnrichmentResponse,
     ClusterMetadata,
     ListClustersRequest,
     LLMLabelingInput,
+    TaskResponse,
     VectorBasedConfig,
 )
 from .models._base import RequestModel
-from .models.declaration import ClusterDeclaration, Mutability
-from .resources import Cluster
+from .models.declaration import (
+    ClusterDeclaration,
+    ClusterEnrichmentDeclaration,
+    ClusterExecutionDeclaration,
+    Mutability,
+)
+from .resources import Cluster, ClusterEnrichment, ClusterExecution
 
 __all__ = [
     "FUNCTIONS",
@@ -108,10 +123,13 @@ class FunctionSchema:
 #: Every resource the provider offers, in the order the docs show them.
 RESOURCES: tuple[ResourceSchema, ...] = (
     ResourceSchema(Cluster, ClusterDeclaration, ClusterMetadata, always_set=("cluster_id",)),
+    ResourceSchema(ClusterExecution, ClusterExecutionDeclaration, ClusterExecutionOutputs),
+    ResourceSchema(ClusterEnrichment, ClusterEnrichmentDeclaration, ClusteringEnrichmentResponse),
 )
 
 FUNCTIONS: tuple[FunctionSchema, ...] = (
     FunctionSchema("getCluster", get_cluster, GetClusterArgs, ClusterMetadata),
+    FunctionSchema("getTask", get_task, GetTaskArgs, TaskResponse),
     FunctionSchema(
         "listClusters",
         list_clusters,

@@ -21,6 +21,8 @@ from pulumi_mixpeek import schema
 from pulumi_mixpeek.fields import declared_fields
 from pulumi_mixpeek.models.declaration import Mutability
 from pulumi_mixpeek.resources.cluster_provider import ClusterProvider
+from pulumi_mixpeek.resources.enrichment_provider import ClusterEnrichmentProvider
+from pulumi_mixpeek.resources.execution_provider import ClusterExecutionProvider
 
 from tests.unit.cluster_helpers import VECTOR, checked, created_state, outcome
 
@@ -162,6 +164,20 @@ def _vector(**changes: Any) -> dict[str, Any]:
 
 _ATTRIBUTE = {k: v for k, v in VECTOR.items() if k != "vector_config"}
 
+
+def _replacing_diff(provider: Any) -> DiffFn:
+    """Diff of a run or enrichment: the old outputs are the checked inputs plus outputs."""
+
+    def diff(old: dict[str, Any], new: dict[str, Any]) -> DiffResult:
+        olds = {**provider.check({}, old).inputs, "task_id": "task_1", "processed": 1}
+        return provider.diff("id_1", olds, provider.check({}, new).inputs)
+
+    return diff
+
+
+_RUN = {"cluster_id": "clust_1", "triggers": ["v1"], "namespace": "ns-a"}
+_ENRICH = {"clustering_ids": ["clust_1"], "source_collection_id": "col_a", "namespace": "ns-a"}
+
 CHANGES: dict[str, tuple[DiffFn, dict[str, Any], dict[str, dict[str, Any]]]] = {
     "Cluster": (
         _cluster_diff,
@@ -196,6 +212,31 @@ CHANGES: dict[str, tuple[DiffFn, dict[str, Any], dict[str, dict[str, Any]]]] = {
             "namespace": _vector(namespace="ns-production"),
             "endpoint": _vector(endpoint="https://eu.mixpeek.example"),
             "adopt": _vector(adopt=True),
+        },
+    ),
+    "ClusterExecution": (
+        _replacing_diff(ClusterExecutionProvider()),
+        _RUN,
+        {
+            "cluster_id": {**_RUN, "cluster_id": "clust_2"},
+            "triggers": {**_RUN, "triggers": ["v2"]},
+            "wait": {**_RUN, "wait": False},
+            "timeout_seconds": {**_RUN, "timeout_seconds": 60},
+            "namespace": {**_RUN, "namespace": "ns-b"},
+        },
+    ),
+    "ClusterEnrichment": (
+        _replacing_diff(ClusterEnrichmentProvider()),
+        _ENRICH,
+        {
+            "clustering_ids": {**_ENRICH, "clustering_ids": ["clust_1", "clust_2"]},
+            "source_collection_id": {**_ENRICH, "source_collection_id": "col_b"},
+            "target_collection_id": {**_ENRICH, "target_collection_id": "col_out"},
+            "batch_size": {**_ENRICH, "batch_size": 10},
+            "parallelism": {**_ENRICH, "parallelism": 4},
+            "triggers": {**_ENRICH, "triggers": ["task_2"]},
+            "fail_on_errors": {**_ENRICH, "fail_on_errors": False},
+            "namespace": {**_ENRICH, "namespace": "ns-b"},
         },
     ),
 }

@@ -14,6 +14,7 @@ from .config import (
     VectorBasedConfig,
     WeightLearningConfig,
 )
+from .outputs import ClusterExecutionOutputs
 from .requests import (
     ApplyClusterEnrichmentRequest,
     CreateClusterRequest,
@@ -42,6 +43,7 @@ __all__ = [
     "TERMINAL_TASK_STATUSES",
     "ApplyClusterEnrichmentRequest",
     "AttributeBasedConfig",
+    "ClusterExecutionOutputs",
     "ClusterListStats",
     "ClusterMetadata",
     "ClusterModel",

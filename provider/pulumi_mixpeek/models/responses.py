@@ -195,10 +195,12 @@ class ListClustersResponse(ResponseModel):
 
 
 class ClusteringEnrichmentResponse(ResponseModel):
-    processed: int
-    enriched: int
-    failed: int
-    batches: int
+    """The counts of an applied enrichment (``POST /v1/clusters/enrich``)."""
+
+    processed: int = Field(..., description="Documents processed.")
+    enriched: int = Field(..., description="Documents enriched with cluster fields.")
+    failed: int = Field(..., description="Documents that failed.")
+    batches: int = Field(..., description="Batches sent.")
 
 
 class ErrorDetail(ResponseModel):

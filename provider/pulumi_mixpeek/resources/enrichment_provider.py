@@ -22,7 +22,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 
 from ..diff import diff_replacing
 from ..errors import EnrichmentError
-from ..models import ApplyClusterEnrichmentRequest
+from ..models import ApplyClusterEnrichmentRequest, ClusteringEnrichmentResponse
 from ..models.declaration import ClusterEnrichmentDeclaration
 from ..normalize import canonical_inputs, strip_internal
 from ..progress import report, warn
@@ -34,7 +34,7 @@ __all__ = ["ClusterEnrichmentProvider", "ENRICHMENT_OUTPUTS", "ENRICHMENT_ID_PRE
 MODEL = ClusterEnrichmentDeclaration
 
 #: Outputs that are not inputs (ClusteringEnrichmentResponse).
-ENRICHMENT_OUTPUTS: tuple[str, ...] = ("processed", "enriched", "failed", "batches")
+ENRICHMENT_OUTPUTS: tuple[str, ...] = tuple(ClusteringEnrichmentResponse.model_fields)
 
 #: The API gives an enrichment no id; the provider makes one up per application.
 ENRICHMENT_ID_PREFIX = "enrich_"

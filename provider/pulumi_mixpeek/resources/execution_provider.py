@@ -29,7 +29,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from ..client import MixpeekClient
 from ..diff import diff_replacing
 from ..errors import ExecutionError
-from ..models import ClusterMetadata, TaskResponse, TaskStatus
+from ..models import ClusterExecutionOutputs, ClusterMetadata, TaskResponse, TaskStatus
 from ..models.declaration import ClusterExecutionDeclaration
 from ..normalize import canonical_inputs, strip_internal
 from ..polling import RUNNING_STATUSES, describe_run, wait_for_task
@@ -42,14 +42,7 @@ __all__ = ["ClusterExecutionProvider", "RUN_OUTPUTS"]
 MODEL = ClusterExecutionDeclaration
 
 #: Outputs that are not inputs.
-RUN_OUTPUTS: tuple[str, ...] = (
-    "task_id",
-    "status",
-    "num_clusters",
-    "num_documents_clustered",
-    "completed_at",
-    "error_message",
-)
+RUN_OUTPUTS: tuple[str, ...] = tuple(ClusterExecutionOutputs.model_fields)
 
 _STOPPED = frozenset({TaskStatus.FAILED, TaskStatus.CANCELED})
 
