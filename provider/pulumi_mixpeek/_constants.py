@@ -6,6 +6,8 @@ __all__ = [
     "BACKOFF_INITIAL_S",
     "BACKOFF_MAX_S",
     "CLUSTER_TOKEN",
+    "ENRICHMENT_TOKEN",
+    "EXECUTION_TOKEN",
     "CONFIG_API_KEY",
     "CONFIG_ENDPOINT",
     "CONFIG_NAMESPACE",
@@ -17,6 +19,7 @@ __all__ = [
     "DEFAULTS_KEY",
     "GENERATED_NAME_PREFIX",
     "GET_CLUSTER_TOKEN",
+    "GET_TASK_TOKEN",
     "LIST_CLUSTERS_TOKEN",
     "LIST_PAGE_SIZE",
     "MAX_RETRIES",
@@ -43,7 +46,10 @@ TYPE_TOKEN_PREFIX = "pulumi-python:dynamic/mixpeek:"
 #: The native provider's package and resource tokens (plugin ``pulumi-resource-mixpeek``).
 PACKAGE_NAME = "mixpeek"
 CLUSTER_TOKEN = "mixpeek:index:Cluster"
+EXECUTION_TOKEN = "mixpeek:index:ClusterExecution"
+ENRICHMENT_TOKEN = "mixpeek:index:ClusterEnrichment"
 GET_CLUSTER_TOKEN = "mixpeek:index:getCluster"
+GET_TASK_TOKEN = "mixpeek:index:getTask"
 LIST_CLUSTERS_TOKEN = "mixpeek:index:listClusters"
 
 #: Stack configuration keys, as ``pulumi.dynamic.ConfigureRequest.config.get`` takes them

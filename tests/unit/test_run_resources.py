@@ -4,6 +4,7 @@ pickled providers, and polling with a fake clock against an httpx.MockTransport.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import subprocess
@@ -15,6 +16,7 @@ import pytest
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.provider.experimental.provider import CheckRequest, DiffRequest
 from pulumi_mixpeek.client import MixpeekClient
 from pulumi_mixpeek.errors import ExecutionTimeoutError
 from pulumi_mixpeek.fields import declared_fields, replace_fields
@@ -24,6 +26,8 @@ from pulumi_mixpeek.models.declaration import (
     ClusterExecutionDeclaration,
     Mutability,
 )
+from pulumi_mixpeek.plugin.provider import MixpeekProvider
+from pulumi_mixpeek.plugin.values import plain_map, property_map
 from pulumi_mixpeek.polling import wait_for_task
 from pulumi_mixpeek.resources import enrichment, execution
 from pulumi_mixpeek.resources.enrichment_provider import (
@@ -179,3 +183,33 @@ def test_polling_backs_off_and_stops_at_the_deadline(capsys: pytest.CaptureFixtu
         "mixpeek: clustering run task_1 of cluster clust_1: PENDING",
         "mixpeek: clustering run task_1 of cluster clust_1: PROCESSING (2 s)",
     ]
+
+
+# -- the native plugin serves both resources with the same rules ---------------------------
+@pytest.mark.parametrize(
+    ("token", "base", "change", "replaced"),
+    [
+        ("ClusterExecution", {"cluster_id": "clust_1", "triggers": ["v1"]},
+         {"triggers": ["v2"]}, ["triggers"]),
+        ("ClusterEnrichment", {"clustering_ids": ["clust_1"], "source_collection_id": "col_a"},
+         {"batch_size": 10}, ["batch_size"]),
+    ],
+)
+def test_the_native_plugin_checks_and_diffs_them(
+    token: str, base: dict[str, Any], change: dict[str, Any], replaced: list[str]
+) -> None:
+    urn = f"urn:pulumi:test::proj::mixpeek:index:{token}::r"
+    provider = MixpeekProvider()
+    checked = asyncio.run(provider.check(CheckRequest(urn, {}, property_map(base), b"seed")))
+    assert checked.failures == []
+    bad = asyncio.run(
+        provider.check(CheckRequest(urn, {}, property_map({**base, "nope": 1}), b"seed"))
+    )
+    assert [f.property for f in bad.failures] == ["nope"]
+    olds = plain_map(checked.inputs)
+    same = asyncio.run(provider.diff(DiffRequest(urn, "id_1", checked.inputs, checked.inputs, [])))
+    assert same.changes is False
+    news = property_map({**olds, **change})
+    changed = asyncio.run(provider.diff(DiffRequest(urn, "id_1", checked.inputs, news, [])))
+    assert changed.changes is True and changed.replaces == replaced
+    assert not changed.delete_before_replace

@@ -56,7 +56,10 @@ from .._constants import (
     CONFIG_API_KEY,
     CONFIG_ENDPOINT,
     CONFIG_NAMESPACE,
+    ENRICHMENT_TOKEN,
+    EXECUTION_TOKEN,
     GET_CLUSTER_TOKEN,
+    GET_TASK_TOKEN,
     LIST_CLUSTERS_TOKEN,
     PACKAGE_NAME,
 )
@@ -65,10 +68,13 @@ from ..client import MixpeekClient, shared_client
 from ..config import ProviderSettings, validate_endpoint
 from ..diff import changed_fields
 from ..errors import MixpeekError, redact
-from ..lookups import GetClusterArgs, ListClustersResult
+from ..lookups import GetClusterArgs, GetTaskArgs, ListClustersResult
 from ..models import ListClustersRequest
+from ..models.declaration import ClusterEnrichmentDeclaration, ClusterExecutionDeclaration
 from ..normalize import canonical_inputs
 from ..resources.cluster_provider import ClusterProvider
+from ..resources.enrichment_provider import ClusterEnrichmentProvider
+from ..resources.execution_provider import ClusterExecutionProvider
 from .values import plain_map, property_map, secret_keys
 
 __all__ = ["MixpeekProvider", "ProviderError"]
@@ -86,7 +92,7 @@ class _Resource:
     """A resource type: its provider (the dynamic one's rules) and the fields its diff
     compares, in canonical form."""
 
-    provider: ClusterProvider
+    provider: ClusterProvider | ClusterExecutionProvider | ClusterEnrichmentProvider
     changed: Callable[[Mapping[str, Any], Mapping[str, Any]], list[str]]
     canonical: Callable[[Mapping[str, Any]], dict[str, Any]]
 
@@ -132,12 +138,23 @@ def _config_getter(request: ConfigureRequest) -> Callable[[str], Any]:
 
 
 class MixpeekProvider(Provider):
-    """The ``mixpeek`` package: ``mixpeek:index:Cluster``."""
+    """The ``mixpeek`` package: ``mixpeek:index:Cluster``, ``ClusterExecution`` and
+    ``ClusterEnrichment``."""
 
     def __init__(self) -> None:
         self._settings = ProviderSettings.resolve()
         self._resources = {
             CLUSTER_TOKEN: _Resource(ClusterProvider(), changed_fields, canonical_inputs),
+            EXECUTION_TOKEN: _Resource(
+                ClusterExecutionProvider(),
+                functools.partial(changed_fields, model=ClusterExecutionDeclaration),
+                functools.partial(canonical_inputs, model=ClusterExecutionDeclaration),
+            ),
+            ENRICHMENT_TOKEN: _Resource(
+                ClusterEnrichmentProvider(),
+                functools.partial(changed_fields, model=ClusterEnrichmentDeclaration),
+                functools.partial(canonical_inputs, model=ClusterEnrichmentDeclaration),
+            ),
         }
 
     def _resource(self, token: str) -> _Resource:
@@ -269,7 +286,8 @@ class MixpeekProvider(Provider):
     @_errors_as_messages
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
         """The lookups (``lookups.py``) as the schema's functions, with this provider's
-        settings: ``getCluster`` (1 GET) and ``listClusters`` (1 list call per page)."""
+        settings: ``getCluster`` (1 GET), ``listClusters`` (1 list call per page) and
+        ``getTask`` (1 GET)."""
         args = plain_map(request.args)
         try:
             if request.tok == GET_CLUSTER_TOKEN:
@@ -283,11 +301,15 @@ class MixpeekProvider(Provider):
                 found = await asyncio.to_thread(lambda: list(self._client().iter_clusters(query)))
                 listed = ListClustersResult(clusters=found).model_dump(mode="json")
                 return InvokeResponse(property_map(listed))
+            if request.tok == GET_TASK_TOKEN:
+                task_id = GetTaskArgs.model_validate(args).task_id
+                task = await asyncio.to_thread(self._client().get_task, task_id)
+                return InvokeResponse(property_map(task.model_dump(mode="json")))
         except ValidationError as exc:
             return InvokeResponse(failures=_failures(exc))
         raise ProviderError(
             f"The mixpeek provider has no function {request.tok!r}; it serves "
-            f"{GET_CLUSTER_TOKEN} and {LIST_CLUSTERS_TOKEN}."
+            f"{GET_CLUSTER_TOKEN}, {LIST_CLUSTERS_TOKEN} and {GET_TASK_TOKEN}."
         )
 
     def _client(self) -> MixpeekClient:

@@ -60,7 +60,11 @@ class ClusterExecutionProvider(StatelessProvider):
     """A clustering run of ``mixpeek:ClusterExecution``. Stateless: see ``base.py``."""
 
     # -- local operations ---------------------------------------------------------------
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(
+        self, olds: dict[str, Any], news: dict[str, Any], random_seed: bytes | None = None
+    ) -> CheckResult:
+        """``random_seed`` (the native plugin passes the engine's) is not used: nothing here
+        is generated."""
         raw = strip_internal(news)
         inputs = canonical_inputs(raw, MODEL)
         place = self.recorded(inputs, strip_internal(olds or {}))
