@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.engine.helpers import API_KEY, Stack
+from tests.engine.helpers import API_KEY, FACES, Stack
 from tests.support.emulator import Emulator
 from tests.support.pulumi import PulumiProject
 
@@ -71,7 +71,7 @@ def runs_stack(
     project.set_config("mixpeek:namespace", namespace)
     project.set_config("mixpeek:apiKey", API_KEY, secret=True)
     emulator.reset()
-    stack = Stack(project, emulator, namespace)
+    stack = Stack(project, emulator, namespace, FACES["dynamic"])
     yield stack
     emulator.reset()
     assert API_KEY not in project.logs()

@@ -175,8 +175,9 @@ def _replacing_diff(provider: Any) -> DiffFn:
     return diff
 
 
-_RUN = {"cluster_id": "clust_1", "triggers": ["v1"], "namespace": "ns-a"}
-_ENRICH = {"clustering_ids": ["clust_1"], "source_collection_id": "col_a", "namespace": "ns-a"}
+_PLACE = {"namespace": "ns-a", "endpoint": "https://api.mixpeek.com"}
+_RUN = {"cluster_id": "clust_1", "triggers": ["v1"], **_PLACE}
+_ENRICH = {"clustering_ids": ["clust_1"], "source_collection_id": "col_a", **_PLACE}
 
 CHANGES: dict[str, tuple[DiffFn, dict[str, Any], dict[str, dict[str, Any]]]] = {
     "Cluster": (
@@ -223,6 +224,7 @@ CHANGES: dict[str, tuple[DiffFn, dict[str, Any], dict[str, dict[str, Any]]]] = {
             "wait": {**_RUN, "wait": False},
             "timeout_seconds": {**_RUN, "timeout_seconds": 60},
             "namespace": {**_RUN, "namespace": "ns-b"},
+            "endpoint": {**_RUN, "endpoint": "https://eu.api.example"},
         },
     ),
     "ClusterEnrichment": (
@@ -237,6 +239,7 @@ CHANGES: dict[str, tuple[DiffFn, dict[str, Any], dict[str, dict[str, Any]]]] = {
             "triggers": {**_ENRICH, "triggers": ["task_2"]},
             "fail_on_errors": {**_ENRICH, "fail_on_errors": False},
             "namespace": {**_ENRICH, "namespace": "ns-b"},
+            "endpoint": {**_ENRICH, "endpoint": "https://eu.api.example"},
         },
     ),
 }
