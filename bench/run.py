@@ -427,7 +427,7 @@ def evaluate(data: dict[str, Any]) -> list[tuple[str, bool, str]]:
             step: values[-1] / values[-2] for step, values in slopes.items() if values[-2] > 0
         }
         verdicts.append((
-            "cost linear in N (marginal cost per resource of the last interval ≤ 1.5× the one "
+            "cost linear in N (CPU per added resource in the last interval ≤ 1.5× the one "
             "before)",
             all(g <= 1.5 for g in growth.values()),
             ", ".join(f"{s} {g:.2f}×" for s, g in growth.items()),
@@ -436,12 +436,13 @@ def evaluate(data: dict[str, Any]) -> list[tuple[str, bool, str]]:
 
 
 def _marginal_ms(data: dict[str, Any], variant: str) -> dict[str, list[float]]:
-    """Per step: ms per added resource between consecutive N."""
+    """Per step: CPU ms per added resource between consecutive N (CPU time: wall time on a
+    shared machine is too noisy for a difference of two runs)."""
     sizes = _sizes(data)
     runs = data["runs"]
     out: dict[str, list[float]] = {}
     for step in STEPS:
-        times = [_median_seconds(runs[str(n)], variant, step) for n in sizes]
+        times = [_median_seconds(runs[str(n)], variant, step, "cpu_seconds") for n in sizes]
         out[step] = [
             1000 * (times[i + 1] - times[i]) / (sizes[i + 1] - sizes[i])
             for i in range(len(sizes) - 1)
@@ -548,7 +549,8 @@ def render(data: dict[str, Any]) -> str:
         intervals = [f"{a}→{b}" for a, b in zip(sizes, sizes[1:], strict=False)]
         lines += [
             "",
-            "## Cost per added resource (ms; constant when the cost is linear in N)",
+            "## CPU cost per added resource (ms, all processes of the step; constant when the "
+            "cost is linear in N)",
             "",
             "| step | variant | " + " | ".join(intervals) + " |",
             "|---|---|" + "---:|" * len(intervals),
