@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pulumi_mixpeek._constants import CLUSTER_TOKEN
+from pulumi_mixpeek._constants import CLUSTER_TOKEN, ENRICHMENT_TOKEN
 from pulumi_mixpeek.resources.cluster import CLUSTER_TYPE
+from pulumi_mixpeek.resources.enrichment import TYPE_TOKEN as ENRICHMENT_TYPE
 from pulumi_policy import (
     EnforcementLevel,
     Policy,
@@ -29,12 +30,14 @@ from pulumi_policy import (
 from . import rules
 from .stack import current_stack
 
-__all__ = ["CLUSTER_TYPES", "PACK_NAME", "POLICIES", "config_with_defaults"]
+__all__ = ["CLUSTER_TYPES", "ENRICHMENT_TYPES", "PACK_NAME", "POLICIES", "config_with_defaults"]
 
 PACK_NAME = "mixpeek-guardrails"
 
 #: pulumi_mixpeek.Cluster (dynamic provider) and pulumi_mixpeek.native.Cluster (plugin).
 CLUSTER_TYPES = frozenset({CLUSTER_TYPE, CLUSTER_TOKEN})
+#: pulumi_mixpeek.ClusterEnrichment and pulumi_mixpeek.native.ClusterEnrichment.
+ENRICHMENT_TYPES = frozenset({ENRICHMENT_TYPE, ENRICHMENT_TOKEN})
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 
@@ -143,16 +146,18 @@ _PROTECT_SCHEMA = _schema(protectedStacks=_PROTECTED_STACKS)
 
 
 def _validate_source_enrichment(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if args.resource_type not in CLUSTER_TYPES:
+    if args.resource_type in CLUSTER_TYPES:
+        rule = rules.source_enrichment_in_protected_stack
+    elif args.resource_type in ENRICHMENT_TYPES:
+        rule = rules.enrichment_into_source_in_protected_stack
+    else:
         return
     stack = current_stack()
     if stack is None:
         _no_stack(args)
         return
     config = config_with_defaults(_ENRICHMENT_SCHEMA, args.get_config())
-    for message in rules.source_enrichment_in_protected_stack(
-        args.props, stack, config["protectedStacks"]
-    ):
+    for message in rule(args.props, stack, config["protectedStacks"]):
         report(message, None)
 
 

@@ -29,7 +29,7 @@ from pulumi_mixpeek.models.config import (
     VectorBasedConfig,
     WeightLearningConfig,
 )
-from pulumi_mixpeek.models.declaration import ClusterDeclaration
+from pulumi_mixpeek.models.declaration import ClusterDeclaration, ClusterEnrichmentDeclaration
 from pulumi_policy.proxy import UnknownValueError
 from pydantic import BaseModel
 
@@ -44,6 +44,7 @@ __all__ = [
     "UNKNOWN",
     "disallowed_algorithm",
     "disallowed_llm_model",
+    "enrichment_into_source_in_protected_stack",
     "missing_description",
     "missing_metadata",
     "name_mismatch",
@@ -73,6 +74,8 @@ WEIGHT_LEARNING_CONFIG = _field(VectorBasedConfig, "weight_learning_config")
 WEIGHT_SAMPLE_SIZE = _field(WeightLearningConfig, "sample_size")
 ENRICH_SOURCE = _field(VectorBasedConfig, "enrich_source")
 ENABLED = _field(LLMLabelingInput, "enabled")
+SOURCE_COLLECTION_ID = _field(ClusterEnrichmentDeclaration, "source_collection_id")
+TARGET_COLLECTION_ID = _field(ClusterEnrichmentDeclaration, "target_collection_id")
 MODEL_NAME = _field(LLMLabelingInput, "model_name")
 
 #: Every clustering algorithm API 1.3.1 accepts, and every labeling model.
@@ -260,6 +263,28 @@ def source_enrichment_in_protected_stack(
         f"{' and '.join(switched_on)} writes cluster results into the source documents, which "
         f"is not allowed in stack {stack!r}: remove it, or enable it in a non-production "
         "stack first."
+    ]
+
+
+def enrichment_into_source_in_protected_stack(
+    props: Mapping[str, Any], stack: str, protected_stacks: Iterable[str]
+) -> list[str]:
+    """A ClusterEnrichment without target_collection_id, in a protected stack.
+
+    Assumption (API 1.3.1 does not say where results go without a target): they are written
+    into the source collection's documents, the reading that is safest for the data.
+    """
+    if stack not in set(protected_stacks):
+        return []
+    target = _lookup(props, TARGET_COLLECTION_ID)
+    if target is UNKNOWN or not _blank(target):
+        return []
+    source = _lookup(props, SOURCE_COLLECTION_ID)
+    named = f" {source!r}" if isinstance(source, str) else ""
+    return [
+        f"This enrichment writes cluster results into the documents of source collection"
+        f"{named}, which is not allowed in stack {stack!r}: set target_collection_id to "
+        "write them into another collection, or remove the enrichment."
     ]
 
 

@@ -224,3 +224,40 @@ def test_up_with_the_pack_refuses_a_violating_change_and_applies_a_compliant_one
     stack.project.run("up", "--yes", *pack)
     assert [c["cluster_name"] for c in stack.server_clusters()] == ["products"]
     stack.run("destroy", "--yes")
+
+
+ENRICHMENT_PROGRAM = """\
+import pulumi_mixpeek as mixpeek
+
+products = mixpeek.Cluster(
+    "products",
+    collection_ids=["col_products"],
+    vector_config={"feature_uris": ["mixpeek://text_extractor@v1/embedding"],
+                   "clustering_method": "kmeans", "sample_size": 500},
+    cluster_name="products",
+    description="Products",
+    metadata={"owner": "search"},
+    opts=__import__("pulumi").ResourceOptions(protect=True),
+)
+mixpeek.ClusterEnrichment(
+    "labels",
+    clustering_ids=[products.cluster_id],
+    source_collection_id="col_products",
+)
+"""
+
+
+def test_enrichment_into_the_source_collection_is_refused_in_prod(stack: Stack) -> None:
+    (stack.project.root / "__main__.py").write_text(ENRICHMENT_PROGRAM)
+    stack.project.run("stack", "init", "prod")
+
+    code, output = policy_preview(stack, "--stack", "prod", config={})
+
+    assert code != 0, output
+    assert "no-source-enrichment-in-protected-stacks" in output
+    assert "writes cluster results into the documents of source collection 'col_products'" in (
+        " ".join(output.split())
+    )
+    code, output = policy_preview(stack, "--stack", "test", config={})
+    assert code == 0, output
+    assert_nothing_changed(stack)

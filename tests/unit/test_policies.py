@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from mixpeek_policy import POLICIES, current_stack, export_stack_from_configure
-from mixpeek_policy.policies import CLUSTER_TYPES
+from mixpeek_policy.policies import CLUSTER_TYPES, ENRICHMENT_TYPES
 from pulumi.runtime.proto import analyzer_pb2
 from pulumi_mixpeek.resources.cluster import CLUSTER_TYPE
 from pulumi_policy import (
@@ -344,6 +344,28 @@ def test_source_enrichment_config_and_unknown(stack: Any) -> None:
     assert check(name, enriched, config) == []
     unknown = {**ATTRIBUTE_CLUSTER, "enrich_source_collection": UNKNOWN_BOOLEAN_VALUE}
     assert check(name, unknown) == []
+
+
+@pytest.mark.parametrize("token", sorted(ENRICHMENT_TYPES))
+def test_cluster_enrichment_into_the_source_collection(stack: Any, token: str) -> None:
+    name = "no-source-enrichment-in-protected-stacks"
+    assert token in {
+        "pulumi-python:dynamic/mixpeek:ClusterEnrichment",
+        "mixpeek:index:ClusterEnrichment",
+    }
+    in_place = {"clustering_ids": ["clu_1"], "source_collection_id": "col_products"}
+    elsewhere = {**in_place, "target_collection_id": "col_products_labelled"}
+    stack("prod")
+    (message,) = check(name, in_place, resource_type=token)
+    assert "'col_products'" in message and "set target_collection_id" in message
+    assert check(name, elsewhere, resource_type=token) == []
+    unknown = {**in_place, "target_collection_id": UNKNOWN}
+    assert check(name, unknown, resource_type=token) == []
+    assert check(name, in_place, {"protectedStacks": ["live"]}, resource_type=token) == []
+    stack("dev")
+    assert check(name, in_place, resource_type=token) == []
+    # Other policies leave enrichments alone.
+    assert check("cluster-required-metadata", in_place, resource_type=token) == []
 
 
 def test_source_enrichment_without_a_stack_is_not_applicable(stack: Any) -> None:
