@@ -12,6 +12,9 @@ The body replaces the whole configuration (``{}`` clears it; ``POST /_emulator/r
                                         # omitted = "/v1/*"
           "errors": {"503": 0.5,        # status -> probability; the request is not
                      "429": 0.25},      # handled and gets an ErrorResponse instead
+          "commit_errors": {"503": 0.1},# status -> probability that the request IS
+                                        # handled (and stored), and the client still gets
+                                        # that error (a gateway failing after forwarding)
           "retry_after": 2,             # Retry-After seconds on injected 429s (default 1)
           "latency_ms": 150,            # delay added before the request is handled
           "drop_rate": 1.0,             # probability of "commit then drop": the request is
@@ -31,9 +34,10 @@ The body replaces the whole configuration (``{}`` clears it; ``POST /_emulator/r
       "enrich_failure_rate": 0.0        # share of the documents an enrichment reports failed
     }
 
-Every matching request draws exactly two random numbers (error, then drop), and every
-execute one (FAILED, then COMPLETED_WITH_ERRORS, then CANCELED take their shares of it), so a
-run with the same seed and the same sequence of requests repeats.
+Every matching request draws exactly two random numbers (error, then drop; ``errors`` and
+``commit_errors`` share the error draw, in that order), and every execute one (FAILED, then
+COMPLETED_WITH_ERRORS, then CANCELED take their shares of it), so a run with the same seed and
+the same sequence of requests repeats.
 """
 
 from __future__ import annotations
@@ -63,12 +67,16 @@ class FaultRule(BaseModel):
     errors: dict[int, float] = Field(
         default_factory=dict, description="Injected status -> probability."
     )
+    commit_errors: dict[int, float] = Field(
+        default_factory=dict,
+        description="Status -> probability of handling the request, then answering that error.",
+    )
     retry_after: int = Field(1, ge=0, description="Retry-After seconds on injected 429s.")
     latency_ms: int = Field(0, ge=0, le=60_000, description="Added delay in milliseconds.")
     drop_rate: float = Field(0.0, ge=0.0, le=1.0, description="Commit-then-drop probability.")
     times: int | None = Field(None, ge=0, description="Matches left; unlimited when omitted.")
 
-    @field_validator("errors")
+    @field_validator("errors", "commit_errors")
     @classmethod
     def _rates(cls, value: dict[int, float]) -> dict[int, float]:
         for status, rate in value.items():
@@ -76,9 +84,13 @@ class FaultRule(BaseModel):
                 raise ValueError(f"injected status must be 400-599, got {status}")
             if not 0.0 <= rate <= 1.0:
                 raise ValueError(f"rate for {status} must be between 0 and 1, got {rate}")
-        if sum(value.values()) > 1.0 + 1e-9:
-            raise ValueError("error rates add up to more than 1")
         return value
+
+    @model_validator(mode="after")
+    def _total(self) -> FaultRule:
+        if sum(self.errors.values()) + sum(self.commit_errors.values()) > 1.0 + 1e-9:
+            raise ValueError("error rates (errors + commit_errors) add up to more than 1")
+        return self
 
     def matches(self, method: str, path: str) -> bool:
         if self.method is not None and self.method.upper() != method.upper():
@@ -132,6 +144,8 @@ class Decision:
 
     latency_s: float = 0.0
     error_status: int | None = None
+    #: Handle the request, then answer ``error_status`` (set with it for commit_errors).
+    commit_first: bool = False
     retry_after: int = 1
     drop: bool = False
 
@@ -163,15 +177,18 @@ class Faults:
             if rule.times is not None:
                 rule.times -= 1
             error_roll, drop_roll = self._random.random(), self._random.random()
-        status, threshold = None, 0.0
-        for candidate, rate in rule.errors.items():
+        status, commit_first, threshold = None, False, 0.0
+        rates = [(s, r, False) for s, r in rule.errors.items()]
+        rates += [(s, r, True) for s, r in rule.commit_errors.items()]
+        for candidate, rate, after_commit in rates:
             threshold += rate
             if error_roll < threshold:
-                status = candidate
+                status, commit_first = candidate, after_commit
                 break
         return Decision(
             latency_s=rule.latency_ms / 1000,
             error_status=status,
+            commit_first=commit_first,
             retry_after=rule.retry_after,
             drop=status is None and drop_roll < rule.drop_rate,
         )

@@ -54,6 +54,12 @@ class Instrumented:
         try:
             if decision.latency_s:
                 await asyncio.sleep(decision.latency_s)
+            if decision.error_status is not None and decision.commit_first:
+                entry["fault"] = "commit-error"
+                await self._run_and_discard(scope, _replay(body, receive))
+                entry["status"] = decision.error_status
+                await _send_injected_error(send, decision)
+                return
             if decision.error_status is not None:
                 entry["fault"] = "error"
                 entry["status"] = decision.error_status

@@ -1,8 +1,8 @@
 """The request log behind ``GET /_emulator/requests``.
 
 Each entry: seq, time, method, path, query, status, namespace (the X-Namespace header as sent,
-or null), body (the parsed JSON request body, or null), fault (null, "error", "drop") and
-duration_ms. Headers are not recorded, so the API key never appears in the log.
+or null), body (the parsed JSON request body, or null), fault (null, "error", "commit-error",
+"drop") and duration_ms. Headers are not recorded, so the API key never appears in the log.
 """
 
 from __future__ import annotations

@@ -118,3 +118,25 @@ def test_invalid_fault_config_is_rejected(server: Emulator) -> None:
                        {"rules": [{"drop_rate": 2}]},
                        {"bogus": True}):
             assert http.post("/_emulator/faults", json=config).status_code == 422
+
+
+def test_commit_errors_store_the_write_and_answer_the_error(
+    server: Emulator, namespace: str
+) -> None:
+    server.faults({"rules": [{"method": "POST", "path": "/v1/clusters",
+                              "commit_errors": {"503": 1.0}, "times": 1}]})
+    response = server.api("POST", "/v1/clusters", key=KEY, namespace=namespace,
+                          json=vector_body(cluster_name="stored-anyway"))
+    assert response.status_code == 503
+    assert response.json()["error"]["type"] == "ServiceUnavailableError"
+
+    stored = server.api("GET", "/v1/clusters/stored-anyway", key=KEY, namespace=namespace)
+    assert stored.status_code == 200
+    log = server.requests()
+    assert (log[0]["status"], log[0]["fault"]) == (503, "commit-error")
+
+
+def test_errors_and_commit_errors_share_one_budget(server: Emulator) -> None:
+    with httpx.Client(base_url=server.base_url) as http:
+        config = {"rules": [{"errors": {"503": 0.6}, "commit_errors": {"500": 0.5}}]}
+        assert http.post("/_emulator/faults", json=config).status_code == 422
