@@ -10,10 +10,12 @@ __all__ = [
     "EXECUTION_TOKEN",
     "CONFIG_API_KEY",
     "CONFIG_ENDPOINT",
+    "CONFIG_MAX_RETRIES",
     "CONFIG_NAMESPACE",
     "DEFAULT_ENDPOINT",
     "ENV_API_KEY",
     "ENV_ENDPOINT",
+    "ENV_MAX_RETRIES",
     "ENV_NAMESPACE",
     "AUTONAME_SEED_KEY",
     "DEFAULTS_KEY",
@@ -23,12 +25,12 @@ __all__ = [
     "LIST_CLUSTERS_TOKEN",
     "LIST_PAGE_SIZE",
     "MAX_RETRIES",
+    "MAX_RETRIES_LIMIT",
     "PACKAGE_NAME",
     "POLL_FACTOR",
     "POLL_INITIAL_S",
     "POLL_MAX_S",
     "RETRY_AFTER_MAX_S",
-    "RETRY_STATUSES",
     "TIMEOUT_CONNECT_S",
     "TIMEOUT_POOL_S",
     "TIMEOUT_READ_S",
@@ -57,24 +59,27 @@ LIST_CLUSTERS_TOKEN = "mixpeek:index:listClusters"
 CONFIG_API_KEY = "mixpeek:apiKey"
 CONFIG_NAMESPACE = "mixpeek:namespace"
 CONFIG_ENDPOINT = "mixpeek:endpoint"
+CONFIG_MAX_RETRIES = "mixpeek:maxRetries"
 
 #: Environment fallbacks, read when the stack configuration does not set a value.
 ENV_API_KEY = "MIXPEEK_API_KEY"
 ENV_NAMESPACE = "MIXPEEK_NAMESPACE"
 ENV_ENDPOINT = "MIXPEEK_ENDPOINT"
+ENV_MAX_RETRIES = "MIXPEEK_MAX_RETRIES"
 
 TIMEOUT_CONNECT_S = 10.0
 TIMEOUT_READ_S = 60.0
 TIMEOUT_WRITE_S = 30.0
 TIMEOUT_POOL_S = 30.0
 
-#: Retries after the first attempt (so at most MAX_RETRIES + 1 sends of one request).
+#: Retries after the first attempt (so at most MAX_RETRIES + 1 sends of one request, a
+#: create included); ``mixpeek:maxRetries`` changes it, up to MAX_RETRIES_LIMIT.
 MAX_RETRIES = 4
+MAX_RETRIES_LIMIT = 20
 BACKOFF_INITIAL_S = 0.5
 BACKOFF_MAX_S = 8.0
 #: A server asking for a longer pause than this is waited on for this long only.
 RETRY_AFTER_MAX_S = 60.0
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 LIST_PAGE_SIZE = 100
 

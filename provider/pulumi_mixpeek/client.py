@@ -1,30 +1,44 @@
 """HTTP client for the Mixpeek Clusters API (1.3.1): retries, timeouts, error mapping.
 
-Retry policy (``_send``):
-- connection errors, timeouts, 429 (``Retry-After`` honoured), 502, 503, 504 are retried with
-  exponential backoff and jitter, at most ``MAX_RETRIES`` times;
-- GET, PATCH (it sets values), DELETE and the list POST are idempotent and retried freely;
-- the create POST is not: when its request may have reached the server and the response was
-  lost (dropped connection or read timeout after sending, 502/504 from a gateway), the client
-  first looks the cluster up by the name it sent, and POSTs again only when no such cluster
-  exists. Cluster names are unique per namespace (reference section 4, an inference we rely
-  on), so the name is the idempotency key; a create without a name is never retried after an
-  ambiguous failure. The provider always sends a name for this reason.
-- the execute POST is not idempotent either (each one starts a run): after an ambiguous
-  failure the client reads the cluster, whose ``last_execution_task_id`` names the run the
+Retry policy:
+- one request is sent at most ``max_retries + 1`` times (``MAX_RETRIES``, or
+  ``mixpeek:maxRetries``), with exponential backoff and jitter between attempts, or the pause
+  the API asks for in ``Retry-After``;
+- retried: connection errors and timeouts, 429 and every 5xx (as openai-python and the AWS
+  SDKs do); any other status is final;
+- GET, PATCH (it sets values), DELETE and the list POST are idempotent: simply sent again;
+- the create POST is not. When its outcome is unknown (the connection failed after the request
+  went out, or the API answered 5xx, which a gateway or proxy also does after forwarding a
+  request the server committed), the client looks the cluster up by the name it sent before
+  sending again, and takes a cluster found there only when the caller's ``differences`` finds
+  nothing immutable that differs from the declaration. Assumption (the reference infers it
+  from get-by-name): names are unique per namespace, so the name is the idempotency key. A 429
+  is taken as not applied (refused before handling), but a later "name taken" answer to the
+  same create is checked by name all the same. A create without a name is never sent again
+  after an unknown outcome. All POSTs of one create share the one budget.
+- the execute POST is not idempotent either (each one starts a run): after an unknown
+  outcome the client reads the cluster, whose ``last_execution_task_id`` names the run the
   lost request started, and POSTs again only when the cluster still names the run it named
   before (so no run was started);
-- the enrich POST has nothing to look it up by: after an ambiguous failure it is never
-  repeated, and the error says the enrichment may have been applied.
+- the enrich POST has nothing to look it up by: after an unknown outcome it is never
+  repeated, and the error says the enrichment may have been applied;
+- each retry, wait and recovery is reported through ``notify``: by default one line on
+  stderr, which the Pulumi engine shows in the output of ``pulumi up``. Never the key.
+
+Exceptions raised here never chain the httpx exception they replace (they keep its class
+name and redacted text): its text may hold request headers, so the key, and the
+dynamic-provider host prints every chained exception.
 """
 
 from __future__ import annotations
 
 import email.utils
 import random
+import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -38,7 +52,6 @@ from ._constants import (
     LIST_PAGE_SIZE,
     MAX_RETRIES,
     RETRY_AFTER_MAX_S,
-    RETRY_STATUSES,
     TIMEOUT_CONNECT_S,
     TIMEOUT_POOL_S,
     TIMEOUT_READ_S,
@@ -53,6 +66,7 @@ from .errors import (
     ConflictError,
     NotFoundError,
     connection_error,
+    name_taken_error,
     redact,
     status_error,
 )
@@ -68,24 +82,49 @@ from .models import (
     TaskResponse,
 )
 
-__all__ = ["MixpeekClient", "close_shared_clients", "shared_client"]
+__all__ = [
+    "Differences",
+    "MixpeekClient",
+    "close_shared_clients",
+    "shared_client",
+    "stderr_notice",
+]
 
 M = TypeVar("M", bound=BaseModel)
 
-#: Transport errors raised before the request left this process: always safe to retry.
+#: ``differences(found)``: the immutable fields that keep ``found`` from being the declared
+#: cluster, as (field, declared, existing); empty when it is the one. The provider passes
+#: ``state.immutable_differences``, the comparison ``adopt=True`` uses.
+Differences = Callable[[ClusterMetadata], Sequence[tuple[str, Any, Any]]]
+
+#: Transport errors raised before the request left this process: never applied.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 #: Transport errors worth retrying at all (others are configuration or programming errors).
 _RETRYABLE = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
-#: Statuses that may come from a gateway after the server committed the request.
-_AMBIGUOUS_STATUSES = frozenset({502, 504})
+
+_STDERR_LOCK = threading.Lock()
 
 
-class _AmbiguousOutcome(Exception):
-    """A non-idempotent request may or may not have been applied."""
+def stderr_notice(message: str) -> None:
+    """One line on stderr (the engine shows a provider's stderr lines in its output)."""
+    with _STDERR_LOCK:
+        sys.stderr.write(f"pulumi-mixpeek: {message}\n")
+        sys.stderr.flush()
 
-    def __init__(self, error: APIError) -> None:
-        super().__init__(str(error))
-        self.error = error
+
+@dataclass(frozen=True)
+class _Failure:
+    """One attempt that got no usable answer."""
+
+    error: APIError
+    #: Worth another attempt.
+    retry: bool
+    #: The server may have handled the request (matters for the create only).
+    maybe_applied: bool
+    #: What to tell the user, e.g. "HTTP 503 ServiceUnavailableError".
+    reason: str
+    #: The pause the API asked for (Retry-After), if any.
+    retry_after: float | None = None
 
 
 def _default_timeout() -> httpx.Timeout:
@@ -111,6 +150,14 @@ def _retry_after_seconds(response: httpx.Response) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+def _gave_up(error: APIError, attempts: int, detail: str = "") -> APIError:
+    """``error`` with how many attempts were made (it is raised once, so it may be edited)."""
+    if attempts > 1 or detail:
+        error.message = f"{error.message} Gave up after {attempts} attempts{detail}."
+        error.args = (error.message,)
+    return error
+
+
 class MixpeekClient:
     """Synchronous client for the cluster endpoints. Thread-safe (httpx.Client is)."""
 
@@ -124,6 +171,7 @@ class MixpeekClient:
         max_retries: int = MAX_RETRIES,
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
+        notify: Callable[[str], None] = stderr_notice,
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.namespace = namespace
@@ -133,18 +181,20 @@ class MixpeekClient:
         self._max_retries = max_retries
         self._sleep = sleep
         self._jitter = jitter
+        self._notify = notify
 
     @classmethod
     def from_settings(
         cls, settings: ProviderSettings, *, http_client: httpx.Client | None = None
     ) -> MixpeekClient:
-        """Raises ConfigurationError when the key or namespace is missing or the endpoint
-        is unsafe."""
+        """Raises ConfigurationError when the key or namespace is missing or cannot be sent,
+        the endpoint is unsafe, or the retry count is not a number in range."""
         return cls(
             endpoint=settings.checked_endpoint(),
             api_key=settings.require_api_key(),
             namespace=settings.require_namespace(),
             http_client=http_client,
+            max_retries=settings.checked_max_retries(),
         )
 
     def __repr__(self) -> str:
@@ -155,38 +205,56 @@ class MixpeekClient:
             self._http.close()
 
     # -- cluster operations -------------------------------------------------------------
-    def create_cluster(self, body: CreateClusterRequest) -> ClusterMetadata:
-        """POST /v1/clusters, recovering a lost response by name (see the module docstring)."""
+    def create_cluster(
+        self, body: CreateClusterRequest, *, differences: Differences
+    ) -> ClusterMetadata:
+        """POST /v1/clusters, at most ``max_retries + 1`` times, recovering an unknown
+        outcome by name (see the module docstring). Raises NameTakenError when another
+        cluster holds the name."""
         name = body.cluster_name
         action = f"create cluster {name!r}" if name else "create a cluster"
         payload = body.model_dump(mode="json", by_alias=True, exclude_none=True)
-        lost: APIError | None = None
-        for attempt in range(self._max_retries + 1):
-            try:
-                response = self._send(
-                    "POST", "/v1/clusters", action=action, json=payload, idempotent=False
-                )
-                return self._parse(ClusterMetadata, response, action)
-            except _AmbiguousOutcome as outcome:
+        attempts = self._max_retries + 1
+        failure: _Failure | None = None
+        for attempt in range(attempts):
+            if failure is not None:
+                self._pause(action, attempt, failure)
+            outcome = self._attempt("POST", "/v1/clusters", action=action, json=payload)
+            if isinstance(outcome, httpx.Response):
+                return self._parse(ClusterMetadata, outcome, action)
+            earlier, failure = failure, outcome
+            if failure.retry and failure.maybe_applied:
                 if name is None:
                     raise APIConnectionError(
-                        f"{outcome.error.message} The cluster may have been created anyway; it "
-                        "had no name to look it up by, so the request was not repeated. Check "
-                        "the namespace for an unmanaged cluster before running again."
-                    ) from outcome.error
-                lost = outcome.error
-            except (BadRequestError, ConflictError):
-                if lost is None or name is None:
-                    raise
-                # An earlier attempt whose response was lost may have taken the name.
-            found = self.find_cluster(name)
-            if found is not None:
-                _check_recovered(found, body)
-                return found
-            if attempt < self._max_retries:
-                self._sleep(self._backoff(attempt))
-        assert lost is not None
-        raise lost
+                        f"{failure.error.message} The cluster may have been created anyway; "
+                        "it had no name to look it up by, so the request was not repeated. "
+                        "Check the namespace for an unmanaged cluster before running again.",
+                        method="POST",
+                        path="/v1/clusters",
+                    )
+                self._note(
+                    action,
+                    f"{failure.reason}; the cluster may have been created anyway, looking it "
+                    "up by name before sending again",
+                )
+                found = self._lookup_after(failure, name, action)
+                if found is not None:
+                    return self._recovered(found, name, action, differences)
+                failure = _Failure(
+                    failure.error, True, True, f"{failure.reason}, and it was not created"
+                )
+                continue
+            if isinstance(failure.error, BadRequestError | ConflictError) and name is not None:
+                holder = self._lookup_after(failure, name, action)
+                if holder is not None:
+                    if earlier is not None:  # an earlier attempt of this create may hold it
+                        return self._recovered(holder, name, action, differences)
+                    raise name_taken_error(name, holder.cluster_id, namespace=self.namespace)
+            if not failure.retry:
+                raise failure.error
+        assert failure is not None
+        detail = "; no cluster has that name, so none was created" if failure.maybe_applied else ""
+        raise _gave_up(failure.error, attempts, detail)
 
     def get_cluster(self, identifier: str) -> ClusterMetadata:
         """GET by id or name. Raises NotFoundError."""
@@ -240,23 +308,33 @@ class MixpeekClient:
     ) -> TaskResponse:
         """POST /v1/clusters/{id}/execute: start a run. ``previous_task_id`` is the cluster's
         ``last_execution_task_id`` before this call; it tells a lost response (the cluster now
-        names another run: that one is returned) from a request that never arrived."""
+        names another run: that one is returned) from a request that never arrived. At most
+        ``max_retries + 1`` POSTs in all."""
         action = f"start a clustering run of cluster {cluster_id!r}"
         path = _cluster_path(cluster_id) + "/execute"
-        lost: APIError | None = None
-        for attempt in range(self._max_retries + 1):
-            try:
-                response = self._send("POST", path, action=action, idempotent=False)
-                return self._parse(TaskResponse, response, action)
-            except _AmbiguousOutcome as outcome:
-                lost = outcome.error
-            started = self.get_cluster(cluster_id).last_execution_task_id
-            if started and started != previous_task_id:
-                return self.get_task(started)
-            if attempt < self._max_retries:
-                self._sleep(self._backoff(attempt))
-        assert lost is not None
-        raise lost
+        attempts = self._max_retries + 1
+        failure: _Failure | None = None
+        for attempt in range(attempts):
+            if failure is not None:
+                self._pause(action, attempt, failure)
+            outcome = self._attempt("POST", path, action=action)
+            if isinstance(outcome, httpx.Response):
+                return self._parse(TaskResponse, outcome, action)
+            failure = outcome
+            if not failure.retry:
+                raise failure.error
+            if failure.maybe_applied:
+                self._note(
+                    action,
+                    f"{failure.reason}; the run may have started anyway, reading the cluster "
+                    "before sending again",
+                )
+                started = self.get_cluster(cluster_id).last_execution_task_id
+                if started and started != previous_task_id:
+                    self._note(action, f"recovered: run {started} was started")
+                    return self.get_task(started)
+        assert failure is not None
+        raise _gave_up(failure.error, attempts)
 
     def get_task(self, task_id: str) -> TaskResponse:
         """GET /v1/tasks/{id}. Raises NotFoundError. (The SDK's get_task sends no
@@ -275,25 +353,64 @@ class MixpeekClient:
     def apply_enrichment(
         self, body: ApplyClusterEnrichmentRequest
     ) -> ClusteringEnrichmentResponse:
-        """POST /v1/clusters/enrich. Never repeated after an ambiguous failure."""
+        """POST /v1/clusters/enrich. Never repeated after an unknown outcome."""
         action = (
             f"apply clusters {', '.join(body.clustering_ids)} to collection "
             f"{body.source_collection_id!r}"
         )
         payload = body.model_dump(mode="json", exclude_none=True)
+        path = "/v1/clusters/enrich"
+        attempts = self._max_retries + 1
+        failure: _Failure | None = None
+        for attempt in range(attempts):
+            if failure is not None:
+                self._pause(action, attempt, failure)
+            outcome = self._attempt("POST", path, action=action, json=payload)
+            if isinstance(outcome, httpx.Response):
+                return self._parse(ClusteringEnrichmentResponse, outcome, action)
+            failure = outcome
+            if not failure.retry:
+                raise failure.error
+            if failure.maybe_applied:
+                raise APIConnectionError(
+                    f"{failure.error.message} The enrichment may have been applied anyway, so "
+                    "the request was not repeated. Check the collection before running again "
+                    "(a new run applies it again).",
+                    method="POST",
+                    path=path,
+                )
+        assert failure is not None
+        raise _gave_up(failure.error, attempts)
+
+    # -- recovery -------------------------------------------------------------------------
+    def _lookup_after(self, failure: _Failure, name: str, action: str) -> ClusterMetadata | None:
+        """The cluster named ``name``, or None; raises when even the lookup fails."""
         try:
-            response = self._send(
-                "POST", "/v1/clusters/enrich", action=action, json=payload, idempotent=False
+            return self.find_cluster(name)
+        except APIError as exc:
+            lookup = exc
+        raise APIError(
+            f"Could not {action}: {failure.reason}, and looking the cluster up by name failed "
+            f"too: {lookup.message} Whether it was created is not known; run again later (if "
+            "it was, the create finds its name taken and says how to take it over).",
+            method="POST",
+            path="/v1/clusters",
+        )
+
+    def _recovered(
+        self, found: ClusterMetadata, name: str, action: str, differences: Differences
+    ) -> ClusterMetadata:
+        lines = list(differences(found))
+        if lines:
+            raise name_taken_error(
+                name, found.cluster_id, namespace=self.namespace, differences=lines
             )
-        except _AmbiguousOutcome as outcome:
-            raise APIConnectionError(
-                f"{outcome.error.message} The enrichment may have been applied anyway, so the "
-                "request was not repeated. Check the collection before running again (a new "
-                "run applies it again).",
-                method="POST",
-                path="/v1/clusters/enrich",
-            ) from outcome.error
-        return self._parse(ClusteringEnrichmentResponse, response, action)
+        self._note(
+            action,
+            f"recovered: cluster {found.cluster_id} was created, although the answer to the "
+            "create was lost",
+        )
+        return found
 
     # -- transport ------------------------------------------------------------------------
     def _headers(self) -> dict[str, str]:
@@ -304,6 +421,44 @@ class MixpeekClient:
             "User-Agent": "pulumi-mixpeek",
         }
 
+    def _attempt(
+        self,
+        method: str,
+        path: str,
+        *,
+        action: str,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+    ) -> httpx.Response | _Failure:
+        """Send once: the response, or what went wrong (never raised here, so that what the
+        caller raises has no httpx exception in its chain)."""
+        secrets = (self._api_key,)
+        try:
+            response = self._http.request(
+                method, self.endpoint + path, headers=self._headers(), json=json, params=params
+            )
+        except httpx.TransportError as exc:
+            timed_out = isinstance(exc, httpx.TimeoutException)
+            return _Failure(
+                connection_error(exc, action=action, endpoint=self.endpoint, secrets=secrets),
+                retry=isinstance(exc, _RETRYABLE),
+                maybe_applied=not isinstance(exc, _NOT_SENT),
+                reason=f"{'timed out' if timed_out else 'connection failed'} "
+                f"({type(exc).__name__})",
+            )
+        if not response.is_error:
+            return response
+        status = response.status_code
+        error = status_error(response, action=action, secrets=secrets)
+        retry = status == 429 or status >= 500
+        return _Failure(
+            error,
+            retry=retry,
+            maybe_applied=status >= 500,
+            reason=f"HTTP {status}" + (f" {error.error_type}" if error.error_type else ""),
+            retry_after=_retry_after_seconds(response) if retry else None,
+        )
+
     def _send(
         self,
         method: str,
@@ -312,85 +467,59 @@ class MixpeekClient:
         action: str,
         json: Any = None,
         params: dict[str, Any] | None = None,
-        idempotent: bool = True,
     ) -> httpx.Response:
-        secrets = (self._api_key,)
-        attempt = 0
-        while True:
-            try:
-                response = self._http.request(
-                    method, self.endpoint + path, headers=self._headers(), json=json, params=params
-                )
-            except httpx.TransportError as exc:
-                error = connection_error(
-                    exc,
-                    action=action,
-                    endpoint=self.endpoint,
-                    secrets=secrets,
-                    attempts=attempt + 1,
-                )
-                if not isinstance(exc, _RETRYABLE):
-                    raise error from exc
-                if not idempotent and not isinstance(exc, _NOT_SENT):
-                    raise _AmbiguousOutcome(error) from exc
-                if attempt >= self._max_retries:
-                    raise error from exc
-                self._sleep(self._backoff(attempt))
-                attempt += 1
-                continue
-            status = response.status_code
-            if status in RETRY_STATUSES:
-                if not idempotent and status in _AMBIGUOUS_STATUSES:
-                    raise _AmbiguousOutcome(status_error(response, action=action, secrets=secrets))
-                if attempt < self._max_retries:
-                    self._sleep(self._delay(attempt, response))
-                    attempt += 1
-                    continue
-            if response.is_error:
-                raise status_error(response, action=action, secrets=secrets)
-            return response
+        """An idempotent request, sent up to ``max_retries + 1`` times."""
+        attempts = self._max_retries + 1
+        failure: _Failure | None = None
+        for attempt in range(attempts):
+            if failure is not None:
+                self._pause(action, attempt, failure)
+            outcome = self._attempt(method, path, action=action, json=json, params=params)
+            if isinstance(outcome, httpx.Response):
+                return outcome
+            failure = outcome
+            if not failure.retry:
+                raise failure.error
+        assert failure is not None
+        raise _gave_up(failure.error, attempts)
+
+    def _pause(self, action: str, attempt: int, failure: _Failure) -> None:
+        """Wait before ``attempt`` (1-based retry number) and say so."""
+        of = f"retry {attempt} of {self._max_retries}"
+        if failure.retry_after is not None:
+            delay = min(failure.retry_after, RETRY_AFTER_MAX_S)
+            self._note(
+                action, f"{failure.reason}; waiting {delay:g} s as its Retry-After asks ({of})"
+            )
+        else:
+            delay = self._backoff(attempt - 1)
+            self._note(action, f"{failure.reason}; retrying in {delay:.1f} s ({of})")
+        self._sleep(delay)
+
+    def _note(self, action: str, text: str) -> None:
+        self._notify(redact(f"{action}: {text}", (self._api_key,)))
 
     def _backoff(self, attempt: int) -> float:
         base = min(BACKOFF_INITIAL_S * (2.0**attempt), BACKOFF_MAX_S)
         return base * (1.0 - 0.25 * self._jitter())
 
-    def _delay(self, attempt: int, response: httpx.Response) -> float:
-        retry_after = _retry_after_seconds(response)
-        if retry_after is not None:
-            return min(retry_after, RETRY_AFTER_MAX_S)
-        return self._backoff(attempt)
-
     def _parse(self, model: type[M], response: httpx.Response, action: str) -> M:
         try:
             return model.model_validate(response.json())
         except (ValueError, ValidationError) as exc:
-            message = redact(
-                f"Could not {action}: the API answered {response.status_code} with a body that "
-                f"is not a valid {model.__name__} ({exc}).",
-                (self._api_key,),
-            )
-            raise APIResponseValidationError(
-                message, method=response.request.method, path=response.request.url.path
-            ) from None
+            problem = str(exc)
+        message = redact(
+            f"Could not {action}: the API answered {response.status_code} with a body that "
+            f"is not a valid {model.__name__} ({problem}).",
+            (self._api_key,),
+        )
+        raise APIResponseValidationError(
+            message, method=response.request.method, path=response.request.url.path
+        )
 
 
 def _cluster_path(identifier: str) -> str:
     return "/v1/clusters/" + quote(identifier, safe="")
-
-
-def _check_recovered(found: ClusterMetadata, body: CreateClusterRequest) -> None:
-    """After a lost create response, the cluster found by name must be the one we sent."""
-    same_type = body.cluster_type is None or found.cluster_type == body.cluster_type.value
-    if list(found.input_collections) == list(body.collection_ids) and same_type:
-        return
-    raise APIError(
-        f"Could not create cluster {body.cluster_name!r}: the response was lost, and the cluster "
-        "now found under that name has a different configuration (collections "
-        f"{found.input_collections}, type {found.cluster_type!r}). It was not created by this "
-        "request; rename the cluster or adopt the existing one with adopt=True.",
-        method="POST",
-        path="/v1/clusters",
-    )
 
 
 _SHARED: dict[ProviderSettings, MixpeekClient] = {}

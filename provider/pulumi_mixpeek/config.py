@@ -1,8 +1,11 @@
-"""Provider configuration: endpoint, namespace and API key, from stack config or environment.
+"""Provider configuration: endpoint, namespace, API key and retry budget, from stack config
+or environment.
 
 Nothing here talks to the network, and nothing here fails when the key is missing: only an
 operation that calls the API asks for it (``require_api_key``), so ``pulumi preview`` works
-without secrets (e.g. in a pull request from a fork).
+without secrets (e.g. in a pull request from a fork). A key or namespace that cannot be sent
+in an HTTP header is refused there too, before any request, by a message that never quotes
+the value.
 """
 
 from __future__ import annotations
@@ -17,11 +20,15 @@ from urllib.parse import urlsplit
 from ._constants import (
     CONFIG_API_KEY,
     CONFIG_ENDPOINT,
+    CONFIG_MAX_RETRIES,
     CONFIG_NAMESPACE,
     DEFAULT_ENDPOINT,
     ENV_API_KEY,
     ENV_ENDPOINT,
+    ENV_MAX_RETRIES,
     ENV_NAMESPACE,
+    MAX_RETRIES,
+    MAX_RETRIES_LIMIT,
 )
 from .errors import ConfigurationError, MissingCredentialsError
 
@@ -75,6 +82,34 @@ def _first(*values: Any) -> str | None:
     return None
 
 
+def _header_problem(value: str, *, space: bool = True) -> str | None:
+    """What keeps ``value`` from being sent as an HTTP header value (RFC 9110 field-value;
+    httpx also refuses non-ASCII), or None. ``space=False`` refuses spaces too (a bearer
+    token has none, RFC 6750 section 2.1)."""
+    for char in value:
+        if char in "\r\n":
+            return "a line break"
+        if not char.isascii():
+            return "a non-ASCII character"
+        if char == " " and not space:
+            return "a space"
+        if not char.isprintable():
+            return "a control character (such as a tab or NUL)"
+    return None
+
+
+def _retries(value: str | None) -> int | str:
+    if value is None:
+        return MAX_RETRIES
+    try:
+        number = float(value)  # the engine may hand a configured integer over as "12.0"
+    except ValueError:
+        return value
+    if not number.is_integer() or not 0 <= number <= MAX_RETRIES_LIMIT:
+        return value
+    return int(number)
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost" or host.endswith(".localhost"):
         return True
@@ -110,6 +145,9 @@ class ProviderSettings:
     endpoint: str = DEFAULT_ENDPOINT
     namespace: str | None = None
     api_key: str | None = field(default=None, repr=False)
+    #: Retries after the first attempt of one request (``mixpeek:maxRetries``), or the
+    #: text that was configured when it is not a number in range (refused at first use).
+    max_retries: int | str = MAX_RETRIES
 
     @classmethod
     def resolve(
@@ -125,6 +163,7 @@ class ProviderSettings:
             endpoint=_first(config(CONFIG_ENDPOINT), env.get(ENV_ENDPOINT)) or DEFAULT_ENDPOINT,
             namespace=_first(config(CONFIG_NAMESPACE), env.get(ENV_NAMESPACE)),
             api_key=_first(config(CONFIG_API_KEY), env.get(ENV_API_KEY)),
+            max_retries=_retries(_first(config(CONFIG_MAX_RETRIES), env.get(ENV_MAX_RETRIES))),
         )
 
     def require_api_key(self) -> str:
@@ -135,6 +174,14 @@ class ProviderSettings:
                 "environment variable. (Preview does not need it; create, read, update and "
                 "delete do.)"
             )
+        problem = _header_problem(self.api_key, space=False)
+        if problem is not None:
+            raise ConfigurationError(
+                f"The Mixpeek API key set in `{CONFIG_API_KEY}` / {ENV_API_KEY} contains "
+                f"{problem}, so it cannot be sent in an HTTP header; nothing was sent. Set the "
+                f"key again exactly as Mixpeek issued it: `pulumi config set --secret "
+                f"{CONFIG_API_KEY} <key>` (or {ENV_API_KEY})."
+            )
         return self.api_key
 
     def require_namespace(self) -> str:
@@ -144,7 +191,22 @@ class ProviderSettings:
                 f"`pulumi config set {CONFIG_NAMESPACE} <namespace id or name>` or the "
                 f"{ENV_NAMESPACE} environment variable."
             )
+        problem = _header_problem(self.namespace)
+        if problem is not None:
+            raise ConfigurationError(
+                f"The Mixpeek namespace set in `{CONFIG_NAMESPACE}` / {ENV_NAMESPACE} contains "
+                f"{problem}, so it cannot be sent in the X-Namespace header; nothing was sent. "
+                "Use the namespace's name or its ns_ id."
+            )
         return self.namespace
+
+    def checked_max_retries(self) -> int:
+        if isinstance(self.max_retries, int):
+            return self.max_retries
+        raise ConfigurationError(
+            f"`{CONFIG_MAX_RETRIES}` / {ENV_MAX_RETRIES} is {self.max_retries!r}; it must be a "
+            f"whole number from 0 to {MAX_RETRIES_LIMIT} (default {MAX_RETRIES})."
+        )
 
     def checked_endpoint(self) -> str:
         return validate_endpoint(self.endpoint)

@@ -8,7 +8,8 @@
 └── ``APIError``
     ├── ``APIStatusError`` → one subclass per status (400, 401, 403, 404, 409, 422, 429, 5xx)
     ├── ``APIConnectionError`` → ``APITimeoutError``
-    └── ``APIResponseValidationError``
+    ├── ``APIResponseValidationError``
+    └── ``NameTakenError``
 
 Messages are written for the person reading ``pulumi up`` output: what failed, on which
 cluster, what to do next. They never contain the API key: every text taken from the wire goes
@@ -42,11 +43,14 @@ __all__ = [
     "InternalServerError",
     "MissingCredentialsError",
     "MixpeekError",
+    "NameTakenError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
     "connection_error",
+    "name_taken_error",
+    "RECOVERY_SECTION",
     "redact",
     "status_error",
 ]
@@ -108,6 +112,15 @@ class APITimeoutError(APIConnectionError):
 
 class APIResponseValidationError(APIError):
     """A 2xx response whose body does not match the 1.3.1 model."""
+
+
+class NameTakenError(APIError):
+    """A create cannot go ahead: another cluster (``holder_id``) has the name."""
+
+    def __init__(self, message: str, *, cluster_name: str, holder_id: str | None) -> None:
+        super().__init__(message, method="POST", path="/v1/clusters")
+        self.cluster_name = cluster_name
+        self.holder_id = holder_id
 
 
 class APIStatusError(APIError):
@@ -268,8 +281,9 @@ def status_error(
     if error_type:
         parts.append(f" {error_type}")
     if api_message:
-        parts.append(f": {api_message}")
-    parts.append(".")
+        parts.append(f": {api_message.rstrip()}")
+    if not parts[-1].endswith((".", "!", "?")):
+        parts.append(".")
     hint = _HINTS.get(cls)
     if hint:
         parts.append(f" {hint}")
@@ -294,14 +308,13 @@ def connection_error(
     action: str,
     endpoint: str,
     secrets: Iterable[str | None] = (),
-    attempts: int = 1,
 ) -> APIConnectionError:
-    """Wrap an httpx transport error (the caller raises it ``from exc``)."""
+    """The exception for an httpx transport error. The caller raises it without chaining
+    ``exc`` (whose text may hold request headers)."""
     cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
     what = "timed out" if cls is APITimeoutError else f"failed ({type(exc).__name__}: {exc})"
-    tries = f" after {attempts} attempts" if attempts > 1 else ""
     message = (
-        f"Could not {action}: the request to {endpoint} {what}{tries}. "
+        f"Could not {action}: the request to {endpoint} {what}. "
         "Check the network and `mixpeek:endpoint` / MIXPEEK_ENDPOINT."
     )
     request = getattr(exc, "_request", None)
@@ -309,4 +322,38 @@ def connection_error(
         redact(message, secrets),
         method=request.method if request is not None else None,
         path=request.url.path if request is not None else None,
+    )
+
+
+#: The README section on recovering after an interrupted `pulumi up` (pending creates).
+RECOVERY_SECTION = "Recovering from an interrupted run"
+
+
+def name_taken_error(
+    name: str,
+    holder_id: str | None,
+    *,
+    namespace: str,
+    differences: Iterable[tuple[str, Any, Any]] = (),
+) -> NameTakenError:
+    """A create refused by, or a lost create's name found held by, another cluster;
+    ``differences`` are (field, declared, existing) when its configuration was compared."""
+    lines = [f"{f}: declared {d!r}, existing {e!r}" for f, d, e in differences]
+    holder = f"cluster {holder_id}" if holder_id else "another cluster"
+    if lines:
+        found = (
+            f"the answer to the create was lost, and {holder}, found under that name, is not "
+            "the declared one; these fields cannot be changed in place and differ:\n"
+            + "".join(f"  {line}\n" for line in lines)
+        )
+    else:
+        found = f"the name is already used by {holder} in namespace {namespace!r}. "
+    return NameTakenError(
+        f"Could not create cluster {name!r}: {found}"
+        "To manage that cluster with this resource, declare its configuration with "
+        "adopt=True; to create a new one, choose another cluster_name. If an interrupted "
+        "`pulumi up` of this stack created it, follow the README section "
+        f'"{RECOVERY_SECTION}".',
+        cluster_name=name,
+        holder_id=holder_id,
     )

@@ -5,7 +5,8 @@ on what reached it, never on mock calls."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -23,12 +24,18 @@ from pulumi_mixpeek.errors import (
     ConflictError,
     InternalServerError,
     MissingCredentialsError,
+    NameTakenError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
 )
-from pulumi_mixpeek.models import CreateClusterRequest, ListClustersRequest, PatchClusterRequest
+from pulumi_mixpeek.models import (
+    ClusterMetadata,
+    CreateClusterRequest,
+    ListClustersRequest,
+    PatchClusterRequest,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -43,6 +50,11 @@ BODY = CreateClusterRequest.model_validate(
 )
 
 Fault = Callable[[httpx.Request], httpx.Response | None]
+
+
+def same(found: ClusterMetadata) -> list[tuple[str, Any, Any]]:
+    """``differences`` for a cluster found by name that is the declared one."""
+    return []
 
 
 class FakeServer:
@@ -148,7 +160,12 @@ def sleeps() -> list[float]:
 
 
 @pytest.fixture
-def client(server: FakeServer, sleeps: list[float]) -> MixpeekClient:
+def notices() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def client(server: FakeServer, sleeps: list[float], notices: list[str]) -> MixpeekClient:
     return MixpeekClient(
         endpoint="https://api.example.test",
         api_key=KEY,
@@ -157,15 +174,16 @@ def client(server: FakeServer, sleeps: list[float]) -> MixpeekClient:
         max_retries=3,
         sleep=sleeps.append,
         jitter=lambda: 0.0,
+        notify=notices.append,
     )
 
 
 # -- retries ---------------------------------------------------------------------------
-@pytest.mark.parametrize("code", [429, 502, 503, 504])
+@pytest.mark.parametrize("code", [429, 500, 501, 502, 503, 504, 599])
 def test_idempotent_requests_retry_retryable_statuses(
     client: MixpeekClient, server: FakeServer, sleeps: list[float], code: int
 ) -> None:
-    client.create_cluster(BODY)
+    client.create_cluster(BODY, differences=same)
     server.log.clear()
     server.faults = [status(code), status(code)]
     assert client.get_cluster("products").cluster_name == "products"
@@ -233,15 +251,17 @@ def test_persistent_timeouts_become_api_timeout_error(
     server.faults = [raise_(httpx.ReadTimeout)] * 10
     with pytest.raises(APITimeoutError) as caught:
         client.get_cluster("x")
-    assert "timed out after 4 attempts" in str(caught.value)
+    assert "timed out" in str(caught.value)
+    assert "Gave up after 4 attempts." in str(caught.value)
     assert isinstance(caught.value, APIConnectionError)
 
 
+@pytest.mark.parametrize("code", [400, 401, 403, 404, 409, 422])
 def test_errors_that_are_not_transient_are_not_retried(
-    client: MixpeekClient, server: FakeServer
+    client: MixpeekClient, server: FakeServer, code: int
 ) -> None:
-    server.faults = [status(500)]
-    with pytest.raises(InternalServerError):
+    server.faults = [status(code)]
+    with pytest.raises(APIStatusError):
         client.get_cluster("x")
     assert len(server.log) == 1
 
@@ -251,7 +271,7 @@ def test_lost_create_response_is_recovered_by_name_without_a_second_post(
     client: MixpeekClient, server: FakeServer
 ) -> None:
     server.faults = [commit_then_drop(server)]
-    created = client.create_cluster(BODY)
+    created = client.create_cluster(BODY, differences=same)
     assert created.cluster_name == "products"
     assert len(server.clusters) == 1
     assert server.log == [("POST", "/v1/clusters"), ("GET", "/v1/clusters/products")]
@@ -261,7 +281,7 @@ def test_create_lost_before_commit_is_sent_again_once(
     client: MixpeekClient, server: FakeServer
 ) -> None:
     server.faults = [raise_(httpx.ReadError)]
-    client.create_cluster(BODY)
+    client.create_cluster(BODY, differences=same)
     assert len(server.clusters) == 1
     assert server.log == [
         ("POST", "/v1/clusters"),
@@ -270,8 +290,8 @@ def test_create_lost_before_commit_is_sent_again_once(
     ]
 
 
-@pytest.mark.parametrize("code", [502, 504])
-def test_gateway_errors_on_create_are_ambiguous(
+@pytest.mark.parametrize("code", [500, 502, 503, 504])
+def test_5xx_on_create_is_ambiguous(
     client: MixpeekClient, server: FakeServer, code: int
 ) -> None:
     def committed_then_gateway_error(request: httpx.Request) -> httpx.Response:
@@ -279,7 +299,7 @@ def test_gateway_errors_on_create_are_ambiguous(
         return error(code, "GatewayError", "upstream timed out")
 
     server.faults = [committed_then_gateway_error]
-    client.create_cluster(BODY)
+    client.create_cluster(BODY, differences=same)
     assert len(server.clusters) == 1
     assert [m for m, _ in server.log] == ["POST", "GET"]
 
@@ -287,8 +307,8 @@ def test_gateway_errors_on_create_are_ambiguous(
 def test_create_refused_before_sending_is_retried(
     client: MixpeekClient, server: FakeServer
 ) -> None:
-    server.faults = [raise_(httpx.ConnectError), status(503)]
-    client.create_cluster(BODY)
+    server.faults = [raise_(httpx.ConnectError), status(429)]
+    client.create_cluster(BODY, differences=same)
     assert len(server.clusters) == 1
     assert [m for m, _ in server.log] == ["POST", "POST", "POST"]
 
@@ -307,7 +327,7 @@ def test_retry_after_lost_response_that_hits_the_taken_name_recovers(
         server.respond(pending[0])  # the first POST commits late; this one is then handled
 
     server.faults = [lost_uncommitted, lambda r: None, commit_the_first_then_handle]
-    created = client.create_cluster(BODY)
+    created = client.create_cluster(BODY, differences=same)
     assert created.cluster_name == "products"
     assert len(server.clusters) == 1
     assert [m for m, _ in server.log] == ["POST", "GET", "POST", "GET"]
@@ -327,8 +347,17 @@ def test_recovered_cluster_with_other_config_is_refused(
         raise httpx.ReadError("dropped", request=request)
 
     server.faults = [someone_else_took_the_name]
-    with pytest.raises(APIError, match="different configuration"):
-        client.create_cluster(BODY)
+    checked: list[str | None] = []
+
+    def differences(found: ClusterMetadata) -> list[tuple[str, Any, Any]]:
+        checked.append(found.cluster_id)
+        return [("collection_ids", ["col_a"], found.input_collections)]
+
+    with pytest.raises(NameTakenError) as caught:
+        client.create_cluster(BODY, differences=differences)
+    assert checked == ["clust_other"]
+    assert "clust_other" in str(caught.value) and "collection_ids" in str(caught.value)
+    assert [m for m, _ in server.log] == ["POST", "GET"]
 
 
 def test_unnamed_create_is_never_repeated_after_a_lost_response(
@@ -337,16 +366,40 @@ def test_unnamed_create_is_never_repeated_after_a_lost_response(
     server.faults = [raise_(httpx.ReadError)]
     body = BODY.model_copy(update={"cluster_name": None})
     with pytest.raises(APIConnectionError, match="may have been created"):
-        client.create_cluster(body)
+        client.create_cluster(body, differences=same)
     assert [m for m, _ in server.log] == ["POST"]
 
 
 def test_duplicate_name_without_a_lost_response_is_an_error(
     client: MixpeekClient, server: FakeServer
 ) -> None:
-    client.create_cluster(BODY)
-    with pytest.raises(BadRequestError, match="already exists"):
-        client.create_cluster(BODY)
+    holder = client.create_cluster(BODY, differences=same)
+    with pytest.raises(NameTakenError) as caught:
+        client.create_cluster(BODY, differences=same)
+    assert f"already used by cluster {holder.cluster_id}" in str(caught.value)
+    assert [m for m, _ in server.log] == ["POST", "POST", "GET"]
+
+
+def test_a_400_that_is_not_about_the_name_stays_itself(
+    client: MixpeekClient, server: FakeServer
+) -> None:
+    server.faults = [status(400)]
+    with pytest.raises(BadRequestError, match="injected"):
+        client.create_cluster(BODY, differences=same)
+    assert [m for m, _ in server.log] == ["POST", "GET"]
+    assert server.clusters == {}
+
+
+def test_one_create_sends_at_most_max_retries_plus_one_posts(
+    client: MixpeekClient, server: FakeServer, notices: list[str]
+) -> None:
+    handle: Fault = lambda request: None  # noqa: E731 - the lookup by name between POSTs
+    server.faults = [status(429, **{"Retry-After": "0"}), status(502), handle] * 20
+    with pytest.raises(InternalServerError) as caught:
+        client.create_cluster(BODY, differences=same)
+    assert [m for m, _ in server.log].count("POST") == 4  # 1 + max_retries
+    assert "Gave up after 4 attempts; no cluster has that name" in str(caught.value)
+    assert len(notices) >= 4
 
 
 # -- error mapping ---------------------------------------------------------------------
@@ -367,7 +420,9 @@ def test_duplicate_name_without_a_lost_response_is_an_error(
 def test_status_errors_map_to_one_class_each(
     client: MixpeekClient, server: FakeServer, code: int, cls: type[APIStatusError], words: str
 ) -> None:
-    server.faults = [lambda r: error(code, "SomeError", "bad thing", **{"x-request-id": "req_42"})]
+    server.faults = [
+        lambda r: error(code, "SomeError", "bad thing", **{"x-request-id": "req_42"})
+    ] * 4  # 5xx are retried: every attempt fails the same way
     with pytest.raises(APIStatusError) as caught:
         client.get_cluster("products")
     exc = caught.value
@@ -397,7 +452,7 @@ def test_422_lists_the_fields(client: MixpeekClient, server: FakeServer) -> None
 
 
 def test_non_json_error_body(client: MixpeekClient, server: FakeServer) -> None:
-    server.faults = [lambda r: httpx.Response(500, text="<html>oops</html>")]
+    server.faults = [lambda r: httpx.Response(500, text="<html>oops</html>")] * 4
     with pytest.raises(InternalServerError, match="oops"):
         client.get_cluster("x")
 
@@ -417,22 +472,59 @@ def test_the_key_never_appears_in_errors_or_reprs(
     assert KEY not in repr(settings) and KEY not in str(settings)
 
 
+def chain(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and every exception reachable through __cause__ / __context__."""
+    todo: list[BaseException] = [exc]
+    seen: set[int] = set()
+    while todo:
+        current = todo.pop()
+        if id(current) not in seen:
+            seen.add(id(current))
+            yield current
+            todo += [e for e in (current.__cause__, current.__context__) if e is not None]
+
+
+@pytest.mark.parametrize("exc_type", [httpx.ConnectError, httpx.ReadError, httpx.ReadTimeout])
 def test_the_key_never_appears_in_connection_errors(
-    client: MixpeekClient, server: FakeServer
+    client: MixpeekClient, server: FakeServer, notices: list[str], exc_type: type[Exception]
 ) -> None:
+    """Neither in the message, nor anywhere in the chain, nor in the printed traceback (the
+    dynamic-provider host prints traceback.format_exc()), nor in the retry notices."""
+
     def leak(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError(f"failed with {request.headers['Authorization']}", request=request)
+        raise exc_type(f"failed with {request.headers['Authorization']}", request=request)
 
     server.faults = [leak] * 10
-    with pytest.raises(APIConnectionError) as caught:
+    for operation in (
+        lambda: client.get_cluster("x"),
+        lambda: client.create_cluster(BODY, differences=same),
+    ):
+        with pytest.raises(APIError) as caught:
+            operation()
+        for exc in chain(caught.value):
+            assert KEY not in str(exc) and KEY not in repr(exc.args)
+        assert KEY not in "".join(traceback.format_exception(caught.value))
+        assert caught.value.__cause__ is None and caught.value.__context__ is None
+    assert notices and not any(KEY in line for line in notices)
+
+
+def test_no_doubled_full_stop_after_a_message_that_has_one(
+    client: MixpeekClient, server: FakeServer
+) -> None:
+    server.faults = [status(401)]
+    server.faults = [lambda r: error(401, "Unauthorized", "Check the key you configured.")]
+    with pytest.raises(AuthenticationError) as caught:
         client.get_cluster("x")
-    assert KEY not in str(caught.value)
+    assert "Check the key you configured. The API key was rejected." in str(caught.value)
+    assert ".." not in str(caught.value)
 
 
 # -- paging and other operations -------------------------------------------------------
 def test_list_pages_through_every_cluster(client: MixpeekClient, server: FakeServer) -> None:
     for i in range(25):
-        client.create_cluster(BODY.model_copy(update={"cluster_name": f"c{i:02d}"}))
+        client.create_cluster(
+            BODY.model_copy(update={"cluster_name": f"c{i:02d}"}), differences=same
+        )
     server.log.clear()
     names = [c.cluster_name for c in client.iter_clusters(ListClustersRequest(), page_size=10)]
     assert names == [f"c{i:02d}" for i in range(25)]
@@ -440,7 +532,7 @@ def test_list_pages_through_every_cluster(client: MixpeekClient, server: FakeSer
 
 
 def test_patch_and_delete(client: MixpeekClient, server: FakeServer) -> None:
-    created = client.create_cluster(BODY)
+    created = client.create_cluster(BODY, differences=same)
     assert created.cluster_id is not None
     model = client.patch_cluster(created.cluster_id, PatchClusterRequest(metadata={"a": 1}))
     assert model.metadata == {"a": 1}
@@ -490,3 +582,39 @@ def test_config_wins_over_environment() -> None:
         "http://localhost:1",
     )
     assert ProviderSettings.resolve(None, {}).endpoint == "https://api.mixpeek.com"
+
+
+@pytest.mark.parametrize(
+    ("configured", "expected"), [(None, 4), ("0", 0), ("12", 12), (" 20 ", 20), ("12.0", 12)]
+)
+def test_max_retries_is_configurable(configured: str | None, expected: int) -> None:
+    env = {"MIXPEEK_MAX_RETRIES": configured} if configured is not None else {}
+    settings = ProviderSettings.resolve(None, {**env, "MIXPEEK_API_KEY": KEY,
+                                               "MIXPEEK_NAMESPACE": "n"})
+    assert settings.checked_max_retries() == expected
+
+
+@pytest.mark.parametrize("configured", ["-1", "21", "many", "2.5", "inf", "nan"])
+def test_a_max_retries_out_of_range_names_the_setting(configured: str) -> None:
+    settings = ProviderSettings.resolve({"mixpeek:maxRetries": configured}.get, {})
+    with pytest.raises(ConfigurationError, match="mixpeek:maxRetries.*0 to 20"):
+        settings.checked_max_retries()
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        ("sk_a\nsk_b", "a line break"),
+        ("sk_a\rsk_b", "a line break"),
+        ("sk_a\u00e9sk_b", "a non-ASCII character"),
+        ("sk_a sk_b", "a space"),
+        ("sk_a\tsk_b", "a control character"),
+        ("sk_a\x7fsk_b", "a control character"),
+    ],
+)
+def test_a_key_that_cannot_be_sent_is_refused_without_quoting_it(key: str, problem: str) -> None:
+    settings = ProviderSettings(endpoint="https://x", namespace="n", api_key=key)
+    with pytest.raises(ConfigurationError) as caught:
+        MixpeekClient.from_settings(settings)
+    assert problem in str(caught.value)
+    assert "sk_a" not in str(caught.value) and "sk_b" not in str(caught.value)

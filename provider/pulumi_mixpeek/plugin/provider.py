@@ -55,6 +55,7 @@ from .._constants import (
     CLUSTER_TOKEN,
     CONFIG_API_KEY,
     CONFIG_ENDPOINT,
+    CONFIG_MAX_RETRIES,
     CONFIG_NAMESPACE,
     ENRICHMENT_TOKEN,
     EXECUTION_TOKEN,
@@ -192,7 +193,7 @@ class MixpeekProvider(Provider):
         self._settings = ProviderSettings.resolve(get)
         known = {
             key: get(key)
-            for key in (CONFIG_API_KEY, CONFIG_NAMESPACE, CONFIG_ENDPOINT)
+            for key in (CONFIG_API_KEY, CONFIG_NAMESPACE, CONFIG_ENDPOINT, CONFIG_MAX_RETRIES)
             if get(key) is not None
         }
         for resource in self._resources.values():

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
 from pulumi.dynamic import (
@@ -37,6 +37,7 @@ from pulumi.dynamic import (
 
 from .._constants import AUTONAME_SEED_KEY, DEFAULTS_KEY, GENERATED_NAME_PREFIX, UNKNOWN_SENTINEL
 from .._unknowns import contains_unknown
+from ..boundary import user_facing
 from ..client import MixpeekClient, shared_client
 from ..config import ProviderSettings
 from ..diff import diff_cluster, replaced_fields
@@ -125,7 +126,14 @@ class ClusterProvider(ResourceProvider):
     def _location(self, props: Mapping[str, Any]) -> Location:
         return cluster_location(props, self._current_settings())
 
+    def secret_values(self) -> Iterable[str]:
+        """The keys this process may send (configured and from the environment), which no
+        error may show (``boundary.user_facing``)."""
+        keys = (self._current_settings().api_key, ProviderSettings.resolve().api_key)
+        return [key for key in keys if key]
+
     # -- local operations ---------------------------------------------------------------
+    @user_facing
     def check(
         self, olds: dict[str, Any], news: dict[str, Any], random_seed: bytes | None = None
     ) -> CheckResult:
@@ -151,10 +159,12 @@ class ClusterProvider(ResourceProvider):
             inputs[DEFAULTS_KEY] = ["cluster_name"]
         return CheckResult(inputs, validate_inputs(raw))
 
+    @user_facing
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
         return diff_cluster(_olds, _news)
 
     # -- API operations -----------------------------------------------------------------
+    @user_facing
     def create(self, props: dict[str, Any]) -> CreateResult:
         declared = canonical_inputs(strip_internal(props))
         client = self._client(declared)
@@ -170,7 +180,9 @@ class ClusterProvider(ResourceProvider):
         body = CreateClusterRequest.model_validate(
             {k: v for k, v in declared.items() if k in fields}
         )
-        meta = client.create_cluster(body)
+        meta = client.create_cluster(
+            body, differences=lambda found: immutable_differences(found, declared)
+        )
         cluster_id = _cluster_id(meta)
         # The mutable fields the create body cannot carry (1.3.1: description, metadata).
         patch = _patch({n: declared.get(n) for n in update_fields() if n not in fields})
@@ -182,6 +194,7 @@ class ClusterProvider(ResourceProvider):
             meta = _patched(meta, patch)
         return CreateResult(cluster_id, build_outputs(meta, _with_defaults(declared, props)))
 
+    @user_facing
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         previous = strip_internal(props)
         location = self._location(previous)
@@ -192,6 +205,7 @@ class ClusterProvider(ResourceProvider):
         inputs = _with_defaults(refreshed_inputs(meta, previous), props)
         return ReadResult(meta.cluster_id or id_, build_outputs(meta, inputs), inputs)
 
+    @user_facing
     def update(self, id_: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
         olds = strip_internal(_olds)
         old = canonical_inputs(olds)
@@ -208,11 +222,20 @@ class ClusterProvider(ResourceProvider):
         )
         # The cluster is where the old state says (a change of place is a replacement).
         client = self._client(olds)
-        if patch is not None:
-            client.patch_cluster(id_, patch)
-        meta = client.get_cluster(id_)
+        try:
+            if patch is not None:
+                client.patch_cluster(id_, patch)
+            meta = client.get_cluster(id_)
+        except NotFoundError:
+            raise MixpeekError(
+                f"Could not update cluster {id_!r}: it no longer exists in namespace "
+                f"{client.namespace!r} (it was deleted outside Pulumi). Run `pulumi refresh` "
+                "(or `pulumi up --refresh`) so the stack forgets it; `pulumi up` then creates "
+                "it again."
+            ) from None
         return UpdateResult(build_outputs(meta, _with_defaults(declared, _news)))
 
+    @user_facing
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         location = self._location(strip_internal(_props))
         try:
