@@ -46,6 +46,8 @@ class ConfigVariable:
     description: str
     secret: bool = False
     default: str | None = None
+    #: The schema type (Pulumi Package Schema primitive).
+    type: str = "string"
 
     @property
     def name(self) -> str:
@@ -71,6 +73,14 @@ CONFIG_VARIABLES: tuple[ConfigVariable, ...] = (
         ENV_ENDPOINT,
         "API base URL; plain `http://` only for loopback hosts (a local server).",
         default=DEFAULT_ENDPOINT,
+    ),
+    ConfigVariable(
+        CONFIG_MAX_RETRIES,
+        ENV_MAX_RETRIES,
+        f"Retries of one request after its first attempt (0 to {MAX_RETRIES_LIMIT}); see "
+        "\"Retries and lost responses\" in the README.",
+        default=str(MAX_RETRIES),
+        type="integer",
     ),
 )
 

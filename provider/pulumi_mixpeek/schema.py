@@ -345,9 +345,9 @@ def _function_spec(function: FunctionSchema, registry: _Types) -> dict[str, Any]
 def _config_variables() -> dict[str, Any]:
     variables: dict[str, Any] = {}
     for var in CONFIG_VARIABLES:
-        spec: dict[str, Any] = {"type": "string", "description": var.description}
+        spec: dict[str, Any] = {"type": var.type, "description": var.description}
         if var.default is not None:
-            spec["default"] = var.default
+            spec["default"] = int(var.default) if var.type == "integer" else var.default
         spec["defaultInfo"] = {"environment": [var.environment]}
         if var.secret:
             spec["secret"] = True
