@@ -240,7 +240,12 @@ def test_native_face_matches_the_schema() -> None:
     assert required[2:] == cluster["requiredInputs"]  # after self and resource_name
     assert set(native.Cluster.__annotations__) == set(cluster["properties"])
     provider = inspect.signature(native.Provider.__init__).parameters
-    names = {"api_key": "apiKey", "namespace": "namespace", "endpoint": "endpoint"}
+    names = {
+        "api_key": "apiKey",
+        "namespace": "namespace",
+        "endpoint": "endpoint",
+        "max_retries": "maxRetries",
+    }
     assert {names[p] for p in provider if p in names} == set(
         SCHEMA["provider"]["inputProperties"]
     )

@@ -1,7 +1,7 @@
 """``pulumi_mixpeek.native.Provider``: an explicit instance of the native ``mixpeek`` provider.
 
 Its arguments are the provider's configuration (``mixpeek:apiKey``, ``mixpeek:namespace``,
-``mixpeek:endpoint`` for the default provider); resources created with
+``mixpeek:endpoint``, ``mixpeek:maxRetries`` for the default provider); resources created with
 ``opts=pulumi.ResourceOptions(provider=p)`` use that instance, so one program can manage
 clusters in several namespaces, or with several keys. Arguments left out fall back to the
 ``MIXPEEK_*`` environment variables in the plugin, as the default provider's do; the stack's
@@ -27,6 +27,7 @@ class Provider(pulumi.ProviderResource):
         api_key: pulumi.Input[str] | None = None,
         namespace: pulumi.Input[str] | None = None,
         endpoint: pulumi.Input[str] | None = None,
+        max_retries: pulumi.Input[int] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props = {
@@ -34,5 +35,6 @@ class Provider(pulumi.ProviderResource):
             "apiKey": None if api_key is None else pulumi.Output.secret(api_key),
             "namespace": namespace,
             "endpoint": endpoint,
+            "maxRetries": max_retries,
         }
         super().__init__(PACKAGE_NAME, resource_name, props, opts)
