@@ -241,7 +241,11 @@ class MixpeekClient:
                 if found is not None:
                     return self._recovered(found, name, action, differences)
                 failure = _Failure(
-                    failure.error, True, True, f"{failure.reason}, and it was not created"
+                    failure.error,
+                    retry=True,
+                    maybe_applied=True,
+                    reason=f"{failure.reason}, and it was not created",
+                    retry_after=failure.retry_after,
                 )
                 continue
             if isinstance(failure.error, BadRequestError | ConflictError) and name is not None:
