@@ -22,8 +22,9 @@ Retry policy:
   before (so no run was started);
 - the enrich POST has nothing to look it up by: after an unknown outcome it is never
   repeated, and the error says the enrichment may have been applied;
-- each retry, wait and recovery is reported through ``notify``: by default one line on
-  stderr, which the Pulumi engine shows in the output of ``pulumi up``. Never the key.
+- each retry, wait and recovery is reported through ``notify``: by default one progress line
+  on stderr (``progress.report``), which the Pulumi engine shows in the output of
+  ``pulumi up``. Never the key.
 
 Exceptions raised here never chain the httpx exception they replace (they keep its class
 name and redacted text): its text may hold request headers, so the key, and the
@@ -34,7 +35,6 @@ from __future__ import annotations
 
 import email.utils
 import random
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -81,13 +81,13 @@ from .models import (
     PatchClusterRequest,
     TaskResponse,
 )
+from .progress import report
 
 __all__ = [
     "Differences",
     "MixpeekClient",
     "close_shared_clients",
     "shared_client",
-    "stderr_notice",
 ]
 
 M = TypeVar("M", bound=BaseModel)
@@ -101,16 +101,6 @@ Differences = Callable[[ClusterMetadata], Sequence[tuple[str, Any, Any]]]
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 #: Transport errors worth retrying at all (others are configuration or programming errors).
 _RETRYABLE = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
-
-_STDERR_LOCK = threading.Lock()
-
-
-def stderr_notice(message: str) -> None:
-    """One line on stderr (the engine shows a provider's stderr lines in its output)."""
-    with _STDERR_LOCK:
-        sys.stderr.write(f"pulumi-mixpeek: {message}\n")
-        sys.stderr.flush()
-
 
 @dataclass(frozen=True)
 class _Failure:
@@ -171,7 +161,7 @@ class MixpeekClient:
         max_retries: int = MAX_RETRIES,
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
-        notify: Callable[[str], None] = stderr_notice,
+        notify: Callable[[str], None] = report,
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.namespace = namespace

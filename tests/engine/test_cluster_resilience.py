@@ -51,7 +51,7 @@ def test_retries_and_recoveries_are_shown_in_the_up_output(
 
     output = stack.run("up", "--yes")
 
-    assert "pulumi-mixpeek: create cluster 'products': HTTP 429" in output, output
+    assert "mixpeek: create cluster 'products': HTTP 429" in output, output
     assert "Retry-After" in output
     assert "looking it up by name" in output
     assert "recovered: cluster clust_" in output

@@ -162,3 +162,28 @@ def test_update_of_a_cluster_deleted_out_of_band_says_to_refresh(
     assert cluster_id in message
     assert "pulumi refresh" in message and "pulumi up --refresh" in message
     assert_message_only(exc)
+
+
+@pytest.mark.parametrize(
+    ("provider_class", "props"),
+    [
+        ("ClusterExecutionProvider", {"cluster_id": "clust_x"}),
+        ("ClusterEnrichmentProvider", {"clustering_ids": ["clust_x"], "source_collection_id": "c"}),
+    ],
+)
+def test_run_and_enrichment_providers_refuse_a_malformed_key_the_same_way(
+    server: Emulator, monkeypatch: pytest.MonkeyPatch, provider_class: str, props: dict[str, Any]
+) -> None:
+    from pulumi_mixpeek.resources import enrichment_provider, execution_provider
+
+    for name in ("MIXPEEK_API_KEY", "MIXPEEK_NAMESPACE", "MIXPEEK_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+    cls = getattr(execution_provider, provider_class, None) or getattr(
+        enrichment_provider, provider_class
+    )
+    provider = configured(server, cls, **{"mixpeek:apiKey": MALFORMED_KEYS["newline"]})
+    exc = raised(lambda: provider.create(props))
+    assert isinstance(exc, ConfigurationError), shown(exc)
+    assert_no_secret(exc, *FRAGMENTS)
+    assert_message_only(exc)
+    assert server.requests() == []

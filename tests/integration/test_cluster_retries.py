@@ -231,7 +231,7 @@ def test_retries_waits_and_recoveries_are_written_to_stderr(
     )
     create(provider, VECTOR)
     err = capfd.readouterr().err
-    lines = [line for line in err.splitlines() if line.startswith("pulumi-mixpeek: ")]
+    lines = [line for line in err.splitlines() if line.startswith("mixpeek: ")]
     assert len(lines) >= 4, err
     text = "\n".join(lines)
     assert "HTTP 429" in text and "Retry-After" in text

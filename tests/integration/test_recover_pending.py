@@ -169,7 +169,7 @@ def test_failures_say_what_happened_and_never_show_the_key(
 
     out, err = capsys.readouterr()
     assert key not in out + err
-    # Retries are reported as they happen (one "pulumi-mixpeek:" line each); then the error.
-    message = [line for line in err.splitlines() if not line.startswith("pulumi-mixpeek: ")]
+    # Retries are reported as they happen (one "mixpeek:" line each); then the error.
+    message = [line for line in err.splitlines() if not line.startswith("mixpeek: ")]
     assert message[0].startswith("mixpeek-recover-pending: ") and "Traceback" not in err
     assert fake.imported() is None

@@ -15,7 +15,7 @@ configuration later never makes a resource address another namespace.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pulumi.dynamic import ConfigureRequest, ResourceProvider
@@ -50,6 +50,12 @@ class StatelessProvider(ResourceProvider):
         if settings is None:
             settings = self._settings = ProviderSettings.resolve()
         return settings
+
+    def secret_values(self) -> Iterable[str]:
+        """The keys this process may send (configured and from the environment), which no
+        error may show (``boundary.user_facing``, which every operation goes through)."""
+        keys = (self._current_settings().api_key, ProviderSettings.resolve().api_key)
+        return [key for key in keys if key]
 
     def recorded(self, declared: Mapping[str, Any], olds: Mapping[str, Any]) -> dict[str, Any]:
         """``namespace`` and ``endpoint`` as check records them (``location.recorded_inputs``)."""

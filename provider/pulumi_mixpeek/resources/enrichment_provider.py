@@ -20,6 +20,7 @@ from typing import Any
 
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
+from ..boundary import user_facing
 from ..diff import diff_replacing
 from ..errors import EnrichmentError
 from ..models import ApplyClusterEnrichmentRequest, ClusteringEnrichmentResponse
@@ -44,6 +45,7 @@ class ClusterEnrichmentProvider(StatelessProvider):
     """One application of ``mixpeek:ClusterEnrichment``. Stateless: see ``base.py``."""
 
     # -- local operations ---------------------------------------------------------------
+    @user_facing
     def check(
         self, olds: dict[str, Any], news: dict[str, Any], random_seed: bytes | None = None
     ) -> CheckResult:
@@ -55,10 +57,12 @@ class ClusterEnrichmentProvider(StatelessProvider):
         inputs = canonical_inputs({**inputs, **place}, MODEL)
         return CheckResult(inputs, validate_declaration(raw, MODEL))
 
+    @user_facing
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
         return diff_replacing(strip_internal(_olds), strip_internal(_news), MODEL)
 
     # -- API operations -----------------------------------------------------------------
+    @user_facing
     def create(self, props: dict[str, Any]) -> CreateResult:
         declared = canonical_inputs(strip_internal(props), MODEL)
         body = ApplyClusterEnrichmentRequest.model_validate(
@@ -86,6 +90,7 @@ class ClusterEnrichmentProvider(StatelessProvider):
         outputs = {**_inputs(declared), **result.model_dump(mode="json")}
         return CreateResult(ENRICHMENT_ID_PREFIX + secrets.token_hex(8), outputs)
 
+    @user_facing
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Nothing to read in API 1.3.1: the recorded outputs, and the inputs they hold."""
         state = strip_internal(props)
@@ -93,6 +98,7 @@ class ClusterEnrichmentProvider(StatelessProvider):
         outputs = {**_inputs(declared), **{n: state.get(n) for n in ENRICHMENT_OUTPUTS}}
         return ReadResult(id_, outputs, declared)
 
+    @user_facing
     def update(self, id_: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
         """Only ``fail_on_errors`` can differ here (every other change replaces): no call."""
         olds = strip_internal(_olds)
@@ -101,6 +107,7 @@ class ClusterEnrichmentProvider(StatelessProvider):
             {**_inputs(declared), **{n: olds.get(n) for n in ENRICHMENT_OUTPUTS}}
         )
 
+    @user_facing
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         """Written labels stay in the collection: the resource only leaves the state."""
 

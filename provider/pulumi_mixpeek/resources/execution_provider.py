@@ -26,6 +26,7 @@ from typing import Any
 
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
+from ..boundary import user_facing
 from ..client import MixpeekClient
 from ..diff import diff_replacing
 from ..errors import ExecutionError
@@ -60,6 +61,7 @@ class ClusterExecutionProvider(StatelessProvider):
     """A clustering run of ``mixpeek:ClusterExecution``. Stateless: see ``base.py``."""
 
     # -- local operations ---------------------------------------------------------------
+    @user_facing
     def check(
         self, olds: dict[str, Any], news: dict[str, Any], random_seed: bytes | None = None
     ) -> CheckResult:
@@ -71,10 +73,12 @@ class ClusterExecutionProvider(StatelessProvider):
         inputs = canonical_inputs({**inputs, **place}, MODEL)
         return CheckResult(inputs, validate_declaration(raw, MODEL))
 
+    @user_facing
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
         return diff_replacing(strip_internal(_olds), strip_internal(_news), MODEL)
 
     # -- API operations -----------------------------------------------------------------
+    @user_facing
     def create(self, props: dict[str, Any]) -> CreateResult:
         declared = canonical_inputs(strip_internal(props), MODEL)
         client = self._client(declared)
@@ -99,6 +103,7 @@ class ClusterExecutionProvider(StatelessProvider):
         _warn_if_partial(task, cluster_id, outputs)
         return CreateResult(task.task_id, outputs)
 
+    @user_facing
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         state = strip_internal(props)
         declared = canonical_inputs(state, MODEL)
@@ -110,6 +115,7 @@ class ClusterExecutionProvider(StatelessProvider):
         figures = _figures(client, cluster_id, task, state) if cluster_id else state
         return ReadResult(id_, _outputs(declared, task, figures), declared)
 
+    @user_facing
     def update(self, id_: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
         """Only ``wait`` / ``timeout_seconds`` can differ here (every other change replaces),
         and they matter at create only: no API call, the run's outputs stay."""
@@ -117,6 +123,7 @@ class ClusterExecutionProvider(StatelessProvider):
         olds = strip_internal(_olds)
         return UpdateResult({**{name: olds.get(name) for name in RUN_OUTPUTS}, **_inputs(declared)})
 
+    @user_facing
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         """A run cannot be undone: the resource only leaves the state."""
 
