@@ -95,6 +95,10 @@ def test_a_taken_name_names_its_holder(stack: Stack) -> None:
     assert "adopt=True" in failed.stdout
     assert "Recovering from an interrupted run" in failed.stdout
     assert_one_message(failed.stdout)
+    stack.emulator.api(  # not the stack's: the namespace must be empty afterwards
+        "DELETE", f"/v1/clusters/{holder.json()['cluster_id']}", key=API_KEY,
+        namespace=stack.namespace,
+    ).raise_for_status()
 
 
 # -- keys ------------------------------------------------------------------------------------
