@@ -6,15 +6,19 @@ lifecycle scenarios shared with the dynamic face are in ``test_cluster_engine.py
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import tarfile
 import uuid
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.engine.helpers import API_KEY, FACES, Face, Stack, server_clusters
+from tests.engine.helpers import API_KEY, FACES, Face, Stack, plugin_path, server_clusters
 from tests.engine.test_cluster_engine import vector_cluster
 from tests.support.emulator import Emulator
 from tests.support.pulumi import PulumiProject
@@ -165,3 +169,48 @@ def test_key_from_stack_config_stays_in_the_provider_config_only(
     exported = stack.project.export()["deployment"]["resources"]
     holders = [r["urn"].split("::", 2)[2] for r in exported if API_KEY in json.dumps(r)]
     assert holders == ["pulumi:providers:mixpeek::default"]
+
+
+LOOKUPS = """\
+import pulumi
+import pulumi_mixpeek.native as mixpeek
+
+found = mixpeek.get_cluster("legacy")
+pulumi.export("found_id", found.cluster_id)
+pulumi.export("listed", [c.cluster_name for c in mixpeek.list_clusters(search="leg*")])
+"""
+
+
+def test_installed_plugin_serves_the_lookups(
+    tmp_path: Path, bin_dir: Path, emulator: Emulator, namespace: str
+) -> None:
+    """The plugin installed the README's second way (`pulumi plugin install ... --file`), not on
+    PATH; the program reads a cluster through the schema's functions."""
+    project = PulumiProject.create(tmp_path / "installed", bin_dir, program=LOOKUPS)
+    archive_dir = tmp_path / "archive"
+    archive_dir.mkdir()
+    shutil.copy(plugin_path(), archive_dir / plugin_path().name)
+    archive = tmp_path / "pulumi-resource-mixpeek.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(archive_dir / plugin_path().name, arcname=plugin_path().name)
+    version = metadata.version("pulumi-mixpeek")
+    project.run("plugin", "install", "resource", "mixpeek", version, "--file", str(archive))
+    elsewhere = [p for p in os.environ["PATH"].split(os.pathsep) if p != str(plugin_path().parent)]
+    project.extra_env["PATH"] = os.pathsep.join([str(bin_dir), *elsewhere])
+    assert shutil.which(plugin_path().name, path=project.env["PATH"]) is None
+    project.set_config("mixpeek:endpoint", emulator.base_url)
+    project.set_config("mixpeek:namespace", namespace)
+    project.set_config("mixpeek:apiKey", API_KEY, secret=True)
+    created = emulator.api(
+        "POST", "/v1/clusters", key=API_KEY, namespace=namespace,
+        json={k: v for k, v in vector_cluster("legacy", description=None, metadata=None).items()
+              if v is not None},
+    )
+    created.raise_for_status()
+
+    project.run("up", "--yes")
+
+    outputs = project.outputs()
+    assert outputs == {"found_id": created.json()["cluster_id"], "listed": ["legacy"]}
+    assert "using pulumi-resource-mixpeek from $PATH" not in project.logs()
+    assert API_KEY not in project.logs()

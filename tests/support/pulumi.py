@@ -1,10 +1,10 @@
 """Drive the real Pulumi CLI on a throwaway project with a local file backend.
 
-Commands that run the program (up, preview, refresh, destroy) go through
-``scripts/pulumi-run`` (the SDK's in-process language runtime + ``--client``; see
-scripts/pulumi-tools/README.md); every other command is plain ``pulumi``. Either way the
-output and exit code are the CLI's own, and every output is kept so tests can check that no
-secret ever reached a log.
+Commands that run the program (up, preview, refresh, destroy), and ``import``, which asks
+the program's language runtime for its packages, go through ``scripts/pulumi-run`` (the SDK's
+in-process language runtime; see scripts/pulumi-tools/README.md); every other command is
+plain ``pulumi``. Either way the output and exit code are the CLI's own, and every output is
+kept so tests can check that no secret ever reached a log.
 """
 
 from __future__ import annotations

@@ -197,13 +197,15 @@ def test_errors_are_one_message_without_the_key(monkeypatch: pytest.MonkeyPatch)
     assert _message(outer.value) == message
 
 
-def test_check_config_refuses_a_bad_endpoint() -> None:
+@pytest.mark.parametrize(("endpoint", "failed"), [("ftp://example.com", True), ("", False)])
+def test_check_config_refuses_a_bad_endpoint(endpoint: str, failed: bool) -> None:
+    """An empty endpoint means the default, as for the dynamic face."""
     request = CheckRequest(
         "urn:pulumi:test::proj::pulumi:providers:mixpeek::p", {},
-        props({"endpoint": "ftp://example.com"}), b""
+        props({"endpoint": endpoint}), b""
     )
     result = run(MixpeekProvider().check_config(request))
-    assert [f.property for f in result.failures] == ["endpoint"]
+    assert [f.property for f in result.failures] == (["endpoint"] if failed else [])
 
 
 # -- the native face ---------------------------------------------------------------------

@@ -28,6 +28,7 @@ from ..resources.cluster_args import (
     WeightLearningConfigArgs,
 )
 from .cluster import Cluster
+from .lookups import get_cluster, list_clusters
 from .provider import Provider
 
 __all__ = [
@@ -41,4 +42,6 @@ __all__ = [
     "SourceEnrichmentConfigArgs",
     "VectorConfigArgs",
     "WeightLearningConfigArgs",
+    "get_cluster",
+    "list_clusters",
 ]

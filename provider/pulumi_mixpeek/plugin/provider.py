@@ -180,7 +180,8 @@ class MixpeekProvider(Provider):
     async def check_config(self, request: CheckRequest) -> CheckResponse:
         failures = []
         endpoint = plain_map(request.new_inputs).get("endpoint")
-        if isinstance(endpoint, str) and not is_unknown(endpoint):
+        # Empty means unset, as in ProviderSettings.resolve (`config set mixpeek:endpoint ""`).
+        if isinstance(endpoint, str) and endpoint.strip() and not is_unknown(endpoint):
             try:
                 validate_endpoint(endpoint)
             except MixpeekError as exc:
