@@ -136,6 +136,10 @@ def refreshed_inputs(meta: ClusterMetadata, previous: Mapping[str, Any]) -> dict
     """
     before = canonical_inputs(previous)
     live = live_inputs(meta, previous)
+    if not before:
+        # No previous state at all: `pulumi import` reads a cluster it knows only by id.
+        # Nothing was sent that the server could have added to, so all of it is the cluster.
+        return live
     for name in replace_fields():
         if isinstance(live.get(name), dict):
             kept = _without_additions(live[name], before.get(name))

@@ -68,18 +68,24 @@ def test_import_then_a_program_declaring_it_previews_no_change(stack: Stack) -> 
     changes = [f"{r['method']} {r['path']}" for r in stack.api_requests()]
     assert not [c for c in changes if c == "POST /v1/clusters" or c.startswith(("PATCH", "DELETE"))]
 
+    # Lifting the protection is an ordinary up; then the fixture's destroy can delete it.
+    stack.declare(legacy=declared)
+    stack.run("up", "--yes")
+
 
 def test_unnamed_cluster_is_created_with_the_name_preview_showed(stack: Stack) -> None:
-    """The engine draws a fresh random seed for each run unless an update plan carries the
-    preview's seed into the update (`preview --save-plan` + `up --plan`, or `up --strict`);
-    the name is derived from the seed, so with a plan the previewed name is the one created."""
+    """No update plan needed: the engine's random seed changes from preview to up unless a
+    plan carries it (pkg/resource/deploy/step_generator.go), so the plugin derives the name
+    from the resource's URN and declaration instead."""
     unnamed = vector_cluster("ignored")
     del unnamed["cluster_name"]
     stack.declare(products=unnamed)
 
-    preview = stack.run("preview", "--diff", "--save-plan", "plan.json")
+    preview = stack.run("preview", "--diff")
     (previewed,) = re.findall(r"cluster_name\s*: \"(pulumi-[0-9a-f]{12})\"", preview)
-    stack.run("up", "--yes", "--plan", "plan.json")
+    up = stack.run("up", "--yes", "--diff")
+    # up shows its own preview, then the update: both name the same cluster.
+    assert set(re.findall(r"cluster_name\s*: \"(pulumi-[0-9a-f]{12})\"", up)) == {previewed}
 
     (cluster,) = stack.server_clusters()
     assert cluster["cluster_name"] == previewed
@@ -214,3 +220,6 @@ def test_installed_plugin_serves_the_lookups(
     assert outputs == {"found_id": created.json()["cluster_id"], "listed": ["legacy"]}
     assert "using pulumi-resource-mixpeek from $PATH" not in project.logs()
     assert API_KEY not in project.logs()
+    emulator.api(
+        "DELETE", f"/v1/clusters/{outputs['found_id']}", key=API_KEY, namespace=namespace
+    ).raise_for_status()

@@ -8,10 +8,18 @@ from typing import Any
 import pytest
 from pulumi.output import Unknown
 from pulumi_mixpeek._constants import UNKNOWN_SENTINEL
+from pulumi_mixpeek.config import ProviderSettings
 from pulumi_mixpeek.fields import cluster_fields, replace_fields, update_fields
+from pulumi_mixpeek.location import recorded_inputs
 from pulumi_mixpeek.models.declaration import Mutability
+from pulumi_mixpeek.normalize import canonical_inputs
 from pulumi_mixpeek.resources.cluster_provider import ClusterProvider
-from pulumi_mixpeek.state import build_outputs, live_inputs
+from pulumi_mixpeek.state import (
+    VECTOR_NOT_READ_BACK,
+    build_outputs,
+    live_inputs,
+    refreshed_inputs,
+)
 
 from tests.unit.cluster_helpers import (
     ATTRIBUTE,
@@ -605,3 +613,27 @@ def test_read_reports_real_drift() -> None:
     )
     assert outcome(result) == "replace"
     assert result.replaces == ["collection_ids"]
+
+
+#: The round trips an import can make: GET returns every field they declare.
+IMPORTABLE = [
+    d for d in ROUNDTRIP
+    if not set(d.get("vector_config") or {}) & set(VECTOR_NOT_READ_BACK)
+]
+
+
+@pytest.mark.parametrize("declaration", IMPORTABLE, ids=[str(i) for i in range(len(IMPORTABLE))])
+def test_import_read_then_diff_of_the_declaring_program_is_no_change(
+    declaration: dict[str, Any],
+) -> None:
+    """`pulumi import` reads with no previous state at all: every configuration the server
+    returns is the cluster's (nothing was sent it could have added to), so a program declaring
+    the cluster as it is previews no change."""
+    meta = server_metadata(checked(declaration), cluster_name="imported")
+    inputs = refreshed_inputs(meta, {})
+    assert inputs == live_inputs(meta, {})
+    # read adds where it read the cluster (recorded_inputs), as check does.
+    where = recorded_inputs({}, {}, ProviderSettings.resolve())
+    outs = build_outputs(meta, canonical_inputs({**inputs, **where}))
+    program = checked({**declaration, "cluster_name": "imported", "description": None})
+    assert outcome(ClusterProvider().diff(str(meta.cluster_id), outs, program)) == "none"

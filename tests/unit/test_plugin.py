@@ -1,5 +1,5 @@
 """The native plugin's adapter without the engine: property values in and out, check with the
-engine's random seed, the detailed diff, configuration per instance, and error messages.
+names from the URN, the detailed diff, configuration per instance, and error messages.
 No network (the provider's API operations are covered by the engine tier)."""
 
 from __future__ import annotations
@@ -76,22 +76,24 @@ def test_values_round_trip_numbers_unknowns_and_secrets() -> None:
 
 
 # -- check -------------------------------------------------------------------------------
-def check(news: dict[str, Any], olds: dict[str, Any] | None = None, seed: bytes = b"seed-1"):
-    request = CheckRequest(URN, props(olds or {}), props(news), seed)
+def check(news: dict[str, Any], olds: dict[str, Any] | None = None, urn: str = URN, seed=b"r1"):
+    request = CheckRequest(urn, props(olds or {}), props(news), seed)
     return run(MixpeekProvider().check(request))
 
 
-def test_check_names_an_unnamed_cluster_from_the_random_seed() -> None:
+def test_check_names_an_unnamed_cluster_from_its_urn_not_the_random_seed() -> None:
+    """The engine draws a new random seed for every run (preview, then up) unless an update
+    plan is used; a name from it would change between preview and up."""
     unnamed = {k: v for k, v in VECTOR.items() if k != "cluster_name"}
-    first = check(unnamed, seed=b"seed-1")
-    again = check(unnamed, seed=b"seed-1")  # preview, then the update: same seed
-    other = check(unnamed, seed=b"seed-2")
+    first = check(unnamed, seed=b"preview")
+    again = check(unnamed, seed=b"up")
+    other = check(unnamed, urn=URN.replace("::products", "::other"))
     name = to_plain(first.inputs["cluster_name"])
     assert name.startswith("pulumi-") and len(name) == len("pulumi-") + 12
     assert to_plain(again.inputs["cluster_name"]) == name
     assert to_plain(other.inputs["cluster_name"]) != name
     # Later runs keep the name they have.
-    kept = check(unnamed, olds=plain_map(first.inputs), seed=b"seed-3")
+    kept = check({**unnamed, "description": "new"}, olds=plain_map(first.inputs))
     assert to_plain(kept.inputs["cluster_name"]) == name
 
 

@@ -6,7 +6,8 @@ provider's own method, called with plain values (``values.py``). What the native
 - configuration per provider instance (``mixpeek:apiKey`` / ``namespace`` / ``endpoint``
   for the default provider, the same keys as arguments of an explicit provider), so one
   program can address several namespaces; the environment variables stay the fallback;
-- the engine's random seed for generated names (the name shown in preview is the one created);
+- generated names derived from the resource's URN, so the name preview shows is the one
+  created (see ``check``);
 - a detailed diff, so ``replaceOnChanges``, ``ignoreChanges`` and the preview's
   ``[diff: ~field]`` work as under the dynamic host;
 - errors as one message, with the API key removed (``server.py`` sends it without traceback).
@@ -207,10 +208,15 @@ class MixpeekProvider(Provider):
     @_errors_as_messages
     async def check(self, request: CheckRequest) -> CheckResponse:
         resource = self._resource(request.type)
+        # The seed for generated names is the URN (project, stack, parents, name), not the
+        # engine's random_seed: that one is drawn anew for every deployment unless an update
+        # plan carries it over (pkg/resource/deploy/step_generator.go in pulumi 3.274), so
+        # preview and up would show different names. The declaration is hashed in as well
+        # (generate_cluster_name), so a replacement still gets a new name.
         result = resource.provider.check(
             plain_map(request.old_inputs),
             plain_map(request.new_inputs),
-            random_seed=request.random_seed or None,
+            random_seed=request.urn.encode(),
         )
         return CheckResponse(
             inputs=property_map(result.inputs or {}, secret_keys(request.new_inputs)),

@@ -202,7 +202,13 @@ class ClusterProvider(ResourceProvider):
         if meta is None:
             _require_recorded(location, id_, "read")
             return ReadResult("", {})
-        inputs = _with_defaults(refreshed_inputs(meta, previous), props)
+        inputs = refreshed_inputs(meta, previous)
+        if not previous:
+            # `pulumi import` (native face): nothing is known but the id. Record where the
+            # cluster was read, as check records it for a declared cluster.
+            where = recorded_inputs({}, {}, self._current_settings())
+            inputs = canonical_inputs({**inputs, **where})
+        inputs = _with_defaults(inputs, props)
         return ReadResult(meta.cluster_id or id_, build_outputs(meta, inputs), inputs)
 
     @user_facing
