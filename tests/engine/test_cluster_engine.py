@@ -484,6 +484,10 @@ def test_destroy_after_a_namespace_change_deletes_where_the_cluster_lives(stack:
     elsewhere = stack.other_namespace("elsewhere")
 
     stack.project.set_config("mixpeek:namespace", elsewhere)
+    # A refresh first: it must find the clusters where they live, not drop them from the
+    # state because the new namespace does not have them.
+    stack.run("refresh", "--yes", "--expect-no-changes")
+    assert len(stack.project.resources(CLUSTER_TYPE)) == 2
     stack.run("destroy", "--yes")
 
     assert stack.server_clusters() == []
