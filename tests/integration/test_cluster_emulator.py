@@ -263,6 +263,17 @@ def test_refresh_then_preview_is_empty_when_the_server_fills_in_defaults(
     assert result.inputs == {k: v for k, v in program.items() if k != "__provider"}
 
 
+def test_read_without_state_takes_everything_read(
+    server: Emulator, provider: ClusterProvider
+) -> None:
+    """An import reads a cluster with no state: its whole configuration is the inputs, and
+    it lives where it was read."""
+    cluster_id, _ = create(provider, VECTOR)
+    result = provider.read(cluster_id, {})
+    assert result.inputs == {k: v for k, v in check(provider, VECTOR).items() if k != "__provider"}
+    assert result.inputs["namespace"] == NAMESPACE
+
+
 def test_refresh_reports_real_drift(server: Emulator, provider: ClusterProvider) -> None:
     cluster_id, outs = create(provider, {**VECTOR, "metadata": {"team": "a"}})
     server.api(
