@@ -83,6 +83,7 @@ def make_stack(
     # config), then every namespace the test used must be empty. No log may hold the key.
     for created in stacks:
         if created.project.resources(created.face.cluster_type):
+            created.project.run("state", "unprotect", "--all", "--yes")  # e.g. imported ones
             created.project.run("destroy", "--yes", env={"MIXPEEK_API_KEY": API_KEY})
         for server, used in created.places():
             assert server_clusters(server, used) == [], f"left behind in {used}"
