@@ -19,7 +19,7 @@ from pulumi_mixpeek.errors import (
 )
 from pulumi_mixpeek.fields import update_fields
 from pulumi_mixpeek.models import PatchClusterRequest
-from pulumi_mixpeek.models.declaration import Mutability
+from pulumi_mixpeek.models.declaration import ClusterDeclaration, Mutability
 from pulumi_mixpeek.resources.cluster_provider import ClusterProvider
 
 from tests.integration.conftest import KEY, NAMESPACE, configured
@@ -634,7 +634,12 @@ def test_update_follows_a_flipped_marker(
         for spec in fields.cluster_fields()
     )
     cluster_id, outs = create(provider, VECTOR)
-    monkeypatch.setattr(fields, "cluster_fields", lambda: flipped)
+    original = fields.declared_fields
+
+    def declared(model: Any) -> Any:
+        return flipped if model is ClusterDeclaration else original(model)
+
+    monkeypatch.setattr(fields, "declared_fields", declared)
     news = check(provider, {**VECTOR, "metadata": {"team": "x"}, "description": "d"})
     assert provider.diff(cluster_id, outs, news).replaces == ["metadata"]
     server.reset()
