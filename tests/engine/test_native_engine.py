@@ -223,3 +223,45 @@ def test_installed_plugin_serves_the_lookups(
     emulator.api(
         "DELETE", f"/v1/clusters/{outputs['found_id']}", key=API_KEY, namespace=namespace
     ).raise_for_status()
+
+
+RUNS = """\
+import pulumi
+import pulumi_mixpeek.native as mixpeek
+
+cluster = mixpeek.Cluster(
+    "products",
+    collection_ids=["col_products"],
+    vector_config=mixpeek.VectorConfigArgs(
+        feature_uris=["mixpeek://text_extractor@v1/embedding"], clustering_method="kmeans"
+    ),
+    cluster_name="products",
+)
+run = mixpeek.ClusterExecution("products-run", cluster_id=cluster.id, triggers=["v1"])
+labels = mixpeek.ClusterEnrichment(
+    "products-labels",
+    clustering_ids=[cluster.id],
+    source_collection_id="col_products",
+    triggers=[run.task_id],
+)
+pulumi.export("task_id", run.task_id)
+pulumi.export("run_status", run.status)
+pulumi.export("enriched", labels.enriched)
+"""
+
+
+def test_run_and_enrichment_through_the_plugin(stack: Stack) -> None:
+    (stack.project.root / "__main__.py").write_text(RUNS)
+
+    stack.run("up", "--yes")
+
+    outputs = stack.project.outputs()
+    assert outputs["run_status"] == "COMPLETED"
+    assert outputs["task_id"].startswith("task_")
+    assert isinstance(outputs["enriched"], int | float)
+    posts = [r["path"] for r in stack.api_requests() if r["method"] == "POST"]
+    assert [p for p in posts if p != "/v1/clusters/list"][:1] == ["/v1/clusters"]
+    assert "/v1/clusters/enrich" in posts
+    types = {r["type"] for r in stack.project.export()["deployment"]["resources"]}
+    assert {"mixpeek:index:ClusterExecution", "mixpeek:index:ClusterEnrichment"} <= types
+    stack.run("preview", "--expect-no-changes")

@@ -11,7 +11,7 @@ from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 import pytest
-from pulumi.provider.experimental.property_value import PropertyValue, PropertyValueType
+from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.provider import (
     CheckRequest,
     ConfigureRequest,
@@ -27,6 +27,8 @@ from pulumi_mixpeek.plugin.provider import MixpeekProvider, ProviderError
 from pulumi_mixpeek.plugin.server import _message
 from pulumi_mixpeek.plugin.values import from_plain, plain_map, property_map, to_plain
 from pulumi_mixpeek.resources.cluster import Cluster as DynamicCluster
+from pulumi_mixpeek.resources.enrichment import ClusterEnrichment as DynamicEnrichment
+from pulumi_mixpeek.resources.execution import ClusterExecution as DynamicExecution
 
 from tests.support.pulumi import REPO
 from tests.unit.cluster_helpers import URI_A, VECTOR
@@ -40,11 +42,6 @@ T = TypeVar("T")
 
 def run(call: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(call)
-
-
-def computed(value: PropertyValue) -> bool:
-    # PropertyValue.computed() == PropertyValue.computed() raises in SDK 3.272.0.
-    return value.type is PropertyValueType.COMPUTED
 
 
 def props(values: dict[str, Any]) -> dict[str, PropertyValue]:
@@ -70,7 +67,10 @@ def test_values_round_trip_numbers_unknowns_and_secrets() -> None:
     }
     back = property_map({**plain, "n": 5}, secrets={"secret"})
     assert back["n"] == PropertyValue(5.0)  # ints go out as the wire's one number type
-    assert computed(back["unknown"])
+    # Sent as the engine's unknown sentinel: PropertyValue.computed() cannot be marshalled.
+    wire = PropertyValue.marshal_map(back)
+    assert wire["unknown"] == UNKNOWN_SENTINEL
+    assert wire["nested"]["list"][0] == UNKNOWN_SENTINEL
     assert back["secret"].is_secret and not back["x"].is_secret
     assert to_plain(from_plain({"a": [1, None, True]})) == {"a": [1.0, None, True]}
 
@@ -114,7 +114,8 @@ def test_check_reports_every_bad_property_and_keeps_unknowns_and_secrets() -> No
     )
     result = run(MixpeekProvider().check(request))
     assert result.failures == []
-    assert computed(result.inputs["collection_ids"])
+    assert result.inputs["collection_ids"] == PropertyValue(UNKNOWN_SENTINEL)
+    PropertyValue.marshal_map(result.inputs)  # what the servicer sends must marshal
     assert result.inputs["metadata"].is_secret
 
 
@@ -253,3 +254,23 @@ def test_native_face_matches_the_schema() -> None:
     assert {names[p] for p in provider if p in names} == set(
         SCHEMA["provider"]["inputProperties"]
     )
+
+
+@pytest.mark.parametrize(
+    ("native_class", "dynamic_class", "token"),
+    [
+        (native.ClusterExecution, DynamicExecution, "mixpeek:index:ClusterExecution"),
+        (native.ClusterEnrichment, DynamicEnrichment, "mixpeek:index:ClusterEnrichment"),
+    ],
+)
+def test_native_run_resources_match_the_dynamic_ones_and_the_schema(
+    native_class: type, dynamic_class: type, token: str
+) -> None:
+    assert inspect.signature(native_class.__init__) == inspect.signature(dynamic_class.__init__)
+    assert native_class.__annotations__ == dynamic_class.__annotations__
+    resource = SCHEMA["resources"][token]
+    parameters = inspect.signature(native_class.__init__).parameters
+    assert [p for p in parameters if p not in ("self", "resource_name", "opts")] == list(
+        resource["inputProperties"]
+    )
+    assert set(native_class.__annotations__) == set(resource["properties"])

@@ -30,10 +30,13 @@ from ..resources.cluster_args import (
 from .cluster import Cluster
 from .lookups import get_cluster, list_clusters
 from .provider import Provider
+from .runs import ClusterEnrichment, ClusterExecution
 
 __all__ = [
     "AttributeConfigArgs",
     "Cluster",
+    "ClusterEnrichment",
+    "ClusterExecution",
     "EnrichmentFieldMappingArgs",
     "InputMappingArgs",
     "LLMLabelingArgs",

@@ -7,8 +7,9 @@ hands them over; the plugin receives ``PropertyValue`` trees. Going in:
 - a secret is unwrapped (``secret_keys`` remembers which top-level properties held one);
 - numbers stay floats (``normalize.canonical_inputs`` turns integral ones into ints);
 - a resource reference becomes its id (or its URN when it has none).
-Going out, ints become floats (the wire has one number type), the sentinel becomes a computed
-value, and the properties named in ``secrets`` are marked secret again.
+Going out, ints become floats (the wire has one number type), an unknown value is sent as the
+sentinel string the engine reads as unknown, and the properties named in ``secrets`` are
+marked secret again.
 """
 
 from __future__ import annotations
@@ -56,7 +57,10 @@ def secret_keys(props: Mapping[str, PropertyValue]) -> frozenset[str]:
 
 def from_plain(value: Any) -> PropertyValue:
     if is_unknown(value):
-        return PropertyValue.computed()
+        # The wire spelling of an unknown. Not PropertyValue.computed(): SDK 3.272.0's
+        # PropertyValue.marshal raises "Unsupported value type" for it (and its unmarshal
+        # leaves the sentinel a string, which is how unknowns arrive here).
+        return PropertyValue(UNKNOWN_SENTINEL)
     if value is None or isinstance(value, bool | str):
         return PropertyValue(value)
     if isinstance(value, int | float):
