@@ -335,7 +335,7 @@ def _empty_value(name: str) -> Any:
 def _patched(meta: ClusterMetadata, patch: PatchClusterRequest) -> ClusterMetadata:
     """``meta`` with what the PATCH set (the fields ClusterMetadata carries)."""
     sent = patch.model_dump(exclude_none=True)
-    return meta.model_copy(update={k: v for k, v in sent.items() if k in meta.model_fields})
+    return meta.model_copy(update={k: v for k, v in sent.items() if k in type(meta).model_fields})
 
 
 def _require_recorded(location: Location, cluster_id: str, action: str) -> None:
