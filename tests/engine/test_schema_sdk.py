@@ -8,6 +8,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from typing import Any
 import pulumi_mixpeek
 import pytest
 from pulumi_mixpeek import schema
+from pulumi_mixpeek.config import CONFIG_VARIABLES
 
 from tests.support.pulumi import REPO
 
@@ -128,4 +130,8 @@ def test_generated_functions_and_provider(sdk: dict[str, Any]) -> None:
     assert sdk["functions"]["get_cluster"] == {"identifier": False}  # keyword, may be unknown
     assert set(sdk["functions"]["list_clusters"]) == {"search", "filters"}
     assert set(_arguments(pulumi_mixpeek.list_clusters)) >= {"search", "filters"}
-    assert sdk["provider"] == {"api_key": False, "endpoint": False, "namespace": False}
+    # Every configuration variable the provider declares is an optional provider argument
+    # (explicit provider resources), named in snake case by the generator.
+    declared = {re.sub(r"(?<!^)(?=[A-Z])", "_", v.name).lower() for v in CONFIG_VARIABLES}
+    assert declared >= {"api_key", "endpoint", "namespace", "max_retries"}
+    assert sdk["provider"] == dict.fromkeys(declared, False)
