@@ -16,19 +16,24 @@ configuration later never makes a resource address another namespace.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
-from pulumi.dynamic import ConfigureRequest, ResourceProvider
+from pulumi.dynamic import CheckResult, ConfigureRequest, DiffResult, ResourceProvider
+from pydantic import BaseModel
 
+from ..boundary import user_facing
 from ..client import MixpeekClient, shared_client
 from ..config import ProviderSettings
+from ..diff import diff_replacing
 from ..location import cluster_location, recorded_inputs
+from ..normalize import canonical_inputs, strip_internal
+from ..validation import validate_declaration
 
-__all__ = ["StatelessProvider"]
+__all__ = ["ReplacingProvider", "StatelessProvider"]
 
 
 class StatelessProvider(ResourceProvider):
-    """Base of the run and enrichment providers (see the module docstring)."""
+    """Base of every mixpeek dynamic provider (see the module docstring)."""
 
     #: Nothing secret is ever captured, so ``__provider`` need not be encrypted in state.
     serialize_as_secret_always = False
@@ -64,3 +69,27 @@ class StatelessProvider(ResourceProvider):
     def _client(self, props: Mapping[str, Any]) -> MixpeekClient:
         """The client for the place ``props`` (checked inputs or state) record."""
         return shared_client(cluster_location(props, self._current_settings()).settings)
+
+
+class ReplacingProvider(StatelessProvider):
+    """A resource whose every input change that matters is a new one (the run and the
+    enrichment): check and diff from the declaration model ``MODEL`` alone, with no network."""
+
+    #: The declaration model: fields, defaults and which changes replace (``fields.py``).
+    MODEL: ClassVar[type[BaseModel]]
+
+    @user_facing
+    def check(
+        self, olds: dict[str, Any], news: dict[str, Any], random_seed: bytes | None = None
+    ) -> CheckResult:
+        """``random_seed`` (the native plugin passes the engine's) is not used: nothing here
+        is generated."""
+        raw = strip_internal(news)
+        inputs = canonical_inputs(raw, self.MODEL)
+        place = self.recorded(inputs, strip_internal(olds or {}))
+        inputs = canonical_inputs({**inputs, **place}, self.MODEL)
+        return CheckResult(inputs, validate_declaration(raw, self.MODEL))
+
+    @user_facing
+    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
+        return diff_replacing(strip_internal(_olds), strip_internal(_news), self.MODEL)

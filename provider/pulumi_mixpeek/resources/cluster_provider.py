@@ -22,16 +22,14 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, NoReturn
 
 from pulumi.dynamic import (
     CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
-    ResourceProvider,
     UpdateResult,
 )
 
@@ -39,7 +37,6 @@ from .._constants import AUTONAME_SEED_KEY, DEFAULTS_KEY, GENERATED_NAME_PREFIX,
 from .._unknowns import contains_unknown
 from ..boundary import user_facing
 from ..client import MixpeekClient, shared_client
-from ..config import ProviderSettings
 from ..diff import diff_cluster, replaced_fields
 from ..errors import AdoptionError, APIResponseValidationError, MixpeekError, NotFoundError
 from ..fields import update_fields
@@ -54,6 +51,7 @@ from ..state import (
     refreshed_inputs,
 )
 from ..validation import validate_inputs
+from .base import StatelessProvider
 
 __all__ = ["ClusterProvider", "adopt_existing", "generate_cluster_name"]
 
@@ -94,43 +92,11 @@ def _cluster_id(meta: ClusterMetadata) -> str:
     return meta.cluster_id
 
 
-class ClusterProvider(ResourceProvider):
-    """CRUD for ``mixpeek:Cluster``. Stateless: see the module docstring."""
-
-    #: Nothing secret is ever captured, so ``__provider`` need not be encrypted in state.
-    serialize_as_secret_always = False
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        pass
-
-    def __repr__(self) -> str:
-        return "ClusterProvider()"
-
-    # -- configuration ------------------------------------------------------------------
-    def configure(self, req: ConfigureRequest) -> None:
-        self._settings = ProviderSettings.resolve(req.config.get)
-
-    def _current_settings(self) -> ProviderSettings:
-        settings: ProviderSettings | None = getattr(self, "_settings", None)
-        if settings is None:
-            settings = self._settings = ProviderSettings.resolve()
-        return settings
-
-    def _client(self, props: Mapping[str, Any]) -> MixpeekClient:
-        """The client for the place ``props`` (checked inputs or state) record."""
-        return shared_client(self._location(props).settings)
+class ClusterProvider(StatelessProvider):
+    """CRUD for ``mixpeek:Cluster``. Stateless: see the module docstring and ``base.py``."""
 
     def _location(self, props: Mapping[str, Any]) -> Location:
         return cluster_location(props, self._current_settings())
-
-    def secret_values(self) -> Iterable[str]:
-        """The keys this process may send (configured and from the environment), which no
-        error may show (``boundary.user_facing``)."""
-        keys = (self._current_settings().api_key, ProviderSettings.resolve().api_key)
-        return [key for key in keys if key]
 
     # -- local operations ---------------------------------------------------------------
     @user_facing

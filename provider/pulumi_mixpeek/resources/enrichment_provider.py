@@ -18,17 +18,15 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
 from ..boundary import user_facing
-from ..diff import diff_replacing
 from ..errors import EnrichmentError
 from ..models import ApplyClusterEnrichmentRequest, ClusteringEnrichmentResponse
 from ..models.declaration import ClusterEnrichmentDeclaration
 from ..normalize import canonical_inputs, strip_internal
 from ..progress import report, warn
-from ..validation import validate_declaration
-from .base import StatelessProvider
+from .base import ReplacingProvider
 
 __all__ = ["ClusterEnrichmentProvider", "ENRICHMENT_OUTPUTS", "ENRICHMENT_ID_PREFIX"]
 
@@ -41,25 +39,10 @@ ENRICHMENT_OUTPUTS: tuple[str, ...] = tuple(ClusteringEnrichmentResponse.model_f
 ENRICHMENT_ID_PREFIX = "enrich_"
 
 
-class ClusterEnrichmentProvider(StatelessProvider):
+class ClusterEnrichmentProvider(ReplacingProvider):
     """One application of ``mixpeek:ClusterEnrichment``. Stateless: see ``base.py``."""
 
-    # -- local operations ---------------------------------------------------------------
-    @user_facing
-    def check(
-        self, olds: dict[str, Any], news: dict[str, Any], random_seed: bytes | None = None
-    ) -> CheckResult:
-        """``random_seed`` (the native plugin passes the engine's) is not used: nothing here
-        is generated."""
-        raw = strip_internal(news)
-        inputs = canonical_inputs(raw, MODEL)
-        place = self.recorded(inputs, strip_internal(olds or {}))
-        inputs = canonical_inputs({**inputs, **place}, MODEL)
-        return CheckResult(inputs, validate_declaration(raw, MODEL))
-
-    @user_facing
-    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
-        return diff_replacing(strip_internal(_olds), strip_internal(_news), MODEL)
+    MODEL = MODEL
 
     # -- API operations -----------------------------------------------------------------
     @user_facing

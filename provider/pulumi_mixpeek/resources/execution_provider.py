@@ -24,19 +24,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
 from ..boundary import user_facing
 from ..client import MixpeekClient
-from ..diff import diff_replacing
 from ..errors import ExecutionError
 from ..models import ClusterExecutionOutputs, ClusterMetadata, TaskResponse, TaskStatus
 from ..models.declaration import ClusterExecutionDeclaration
 from ..normalize import canonical_inputs, strip_internal
 from ..polling import RUNNING_STATUSES, describe_run, wait_for_task
 from ..progress import report, warn
-from ..validation import validate_declaration
-from .base import StatelessProvider
+from .base import ReplacingProvider
 
 __all__ = ["ClusterExecutionProvider", "RUN_OUTPUTS"]
 
@@ -57,25 +55,10 @@ def _error_message(task: TaskResponse) -> str | None:
     return str(error) if error else None
 
 
-class ClusterExecutionProvider(StatelessProvider):
+class ClusterExecutionProvider(ReplacingProvider):
     """A clustering run of ``mixpeek:ClusterExecution``. Stateless: see ``base.py``."""
 
-    # -- local operations ---------------------------------------------------------------
-    @user_facing
-    def check(
-        self, olds: dict[str, Any], news: dict[str, Any], random_seed: bytes | None = None
-    ) -> CheckResult:
-        """``random_seed`` (the native plugin passes the engine's) is not used: nothing here
-        is generated."""
-        raw = strip_internal(news)
-        inputs = canonical_inputs(raw, MODEL)
-        place = self.recorded(inputs, strip_internal(olds or {}))
-        inputs = canonical_inputs({**inputs, **place}, MODEL)
-        return CheckResult(inputs, validate_declaration(raw, MODEL))
-
-    @user_facing
-    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
-        return diff_replacing(strip_internal(_olds), strip_internal(_news), MODEL)
+    MODEL = MODEL
 
     # -- API operations -----------------------------------------------------------------
     @user_facing
