@@ -8,7 +8,6 @@ otherwise). ``namespace`` / ``endpoint`` override the stack's ``mixpeek:namespac
 ``mixpeek:endpoint`` for one cluster; either way the place is recorded in state.
 """
 
-import inspect
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,10 +20,10 @@ from .cluster_args import (
     LLMLabelingArgs,
     SourceEnrichmentConfigArgs,
     VectorConfigArgs,
-    to_plain,
 )
+from .declared import Declared, output_names, register_dynamic
 
-__all__ = ["CLUSTER_TYPE", "Cluster", "OUTPUT_NAMES", "SERIALIZED_PROVIDER"]
+__all__ = ["CLUSTER_TYPE", "Cluster", "ClusterBase", "OUTPUT_NAMES", "SERIALIZED_PROVIDER"]
 
 #: ``pulumi.dynamic``'s serialization of ``ClusterProvider()``: a plain pickle that names the
 #: class ``pulumi_mixpeek.resources.cluster_provider.ClusterProvider`` and gives it no state.
@@ -37,11 +36,8 @@ SERIALIZED_PROVIDER = (
 )
 
 
-class Cluster(pulumi.dynamic.Resource, module="mixpeek", name="Cluster"):
-    """A Mixpeek cluster: groups the documents of collections by vector similarity or by
-    attributes (Clusters API, mixpeek SDK 1.3.1). Changing `cluster_name`, `description` or
-    `metadata` updates it in place; any other change replaces it (deleting first when the
-    replacement keeps the same `cluster_name`, since names are unique in a namespace)."""
+class ClusterBase(Declared):
+    """The arguments and attributes of ``Cluster`` and ``native.Cluster``, declared once."""
 
     # -- inputs, echoed as outputs in canonical form ----------------------------------------
     collection_ids: pulumi.Output[list[str]]
@@ -129,25 +125,22 @@ class Cluster(pulumi.dynamic.Resource, module="mixpeek", name="Cluster"):
             "endpoint": endpoint,
             "adopt": adopt,
         }
-        props: dict[str, Any] = {name: to_plain(value) for name, value in inputs.items()}
+        self._declare(resource_name, inputs, opts)
+
+
+class Cluster(ClusterBase, pulumi.dynamic.Resource, module="mixpeek", name="Cluster"):
+    """A Mixpeek cluster: groups the documents of collections by vector similarity or by
+    attributes (Clusters API, mixpeek SDK 1.3.1). Changing `cluster_name`, `description` or
+    `metadata` updates it in place; any other change replaces it (deleting first when the
+    replacement keeps the same `cluster_name`, since names are unique in a namespace)."""
+
+    __annotations__ = ClusterBase.__annotations__
+
+    def _register(
+        self, resource_name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None
+    ) -> None:
         props[AUTONAME_SEED_KEY] = _autoname_seed(resource_name, opts)
-        for name in OUTPUT_NAMES:
-            props[name] = None
-        # What pulumi.dynamic.Resource.__init__ does with a provider that captures no secret
-        # (ClusterProvider.serialize_as_secret_always is False), minus the pickling.
-        props["__provider"] = SERIALIZED_PROVIDER
-        pulumi.CustomResource.__init__(self, CLUSTER_TYPE, resource_name, props, opts)
-        # The SDK tracks every Output until it resolves, and at the end of the program waits
-        # on the unresolved ones with asyncio.wait over the whole set, once per completion
-        # (pulumi/runtime/stack.py, wait_for_rpcs): a cost quadratic in the number of tracked
-        # Outputs, ~46 per cluster here. These attributes resolve from this cluster's
-        # registration, which the SDK awaits and whose failure it reports by itself, so they
-        # need no tracking of their own, as the SDK reasons for an Output that apply derives
-        # from (Output.apply untracks its source). bench/results.md shows the cost.
-        for name in props:
-            attribute = self.__dict__.get(name)
-            if isinstance(attribute, pulumi.Output):
-                attribute._untrack()
+        register_dynamic(self, CLUSTER_TYPE, SERIALIZED_PROVIDER, resource_name, props, opts)
 
 
 def _autoname_seed(resource_name: str, opts: pulumi.ResourceOptions | None) -> str:
@@ -163,8 +156,4 @@ CLUSTER_TYPE: str = f"pulumi-python:{Cluster._resource_type_name}"
 
 #: Outputs that are not inputs: cluster_id and every other ClusterMetadata field (declared
 #: above as typed attributes; a unit test keeps them equal to ClusterMetadata's fields).
-OUTPUT_NAMES: tuple[str, ...] = tuple(
-    name
-    for name in Cluster.__annotations__
-    if name not in inspect.signature(Cluster.__init__).parameters
-)
+OUTPUT_NAMES: tuple[str, ...] = output_names(ClusterBase)

@@ -3,18 +3,21 @@
 Type token ``pulumi-python:dynamic/mixpeek:ClusterEnrichment`` (changing it changes every URN).
 """
 
-from __future__ import annotations
-
-import inspect
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
 import pulumi.dynamic
 
-from .cluster_args import to_plain
+from .declared import Declared, output_names, register_dynamic
 
-__all__ = ["ClusterEnrichment", "OUTPUT_NAMES", "SERIALIZED_PROVIDER", "TYPE_TOKEN"]
+__all__ = [
+    "ClusterEnrichment",
+    "ClusterEnrichmentBase",
+    "OUTPUT_NAMES",
+    "SERIALIZED_PROVIDER",
+    "TYPE_TOKEN",
+]
 
 #: The SDK's serialization of ``ClusterEnrichmentProvider()``: a plain pickle naming the
 #: class ``pulumi_mixpeek.resources.enrichment_provider.ClusterEnrichmentProvider`` (no
@@ -26,17 +29,9 @@ SERIALIZED_PROVIDER = (
 )
 
 
-class ClusterEnrichment(pulumi.dynamic.Resource, module="mixpeek", name="ClusterEnrichment"):
-    """Cluster labels applied to a collection (``POST /v1/clusters/enrich``, SDK 1.3.1).
-
-    Create applies the results of ``clustering_ids`` (clusters with a completed run) to
-    ``source_collection_id``; the outputs are the API's counts. ``failed > 0`` fails the
-    create when ``fail_on_errors`` (the default), otherwise it warns. Any change of an input
-    other than ``fail_on_errors`` applies it again (replacement). To apply it after every new
-    run, tie ``triggers`` to the run: ``triggers=[execution.task_id]``.
-
-    Delete removes it from the state only: labels already written stay in the collection.
-    """
+class ClusterEnrichmentBase(Declared):
+    """The arguments and attributes of ``ClusterEnrichment`` and ``native.ClusterEnrichment``,
+    declared once."""
 
     # -- inputs, echoed as outputs in canonical form (defaults left out) ------------------
     clustering_ids: pulumi.Output[list[str]]
@@ -80,13 +75,29 @@ class ClusterEnrichment(pulumi.dynamic.Resource, module="mixpeek", name="Cluster
             "namespace": namespace,
             "endpoint": endpoint,
         }
-        props: dict[str, Any] = {name: to_plain(value) for name, value in inputs.items()}
-        for name in OUTPUT_NAMES:
-            props[name] = None
-        # What pulumi.dynamic.Resource.__init__ does with a provider that captures no secret,
-        # minus the pickling (see SERIALIZED_PROVIDER).
-        props["__provider"] = SERIALIZED_PROVIDER
-        pulumi.CustomResource.__init__(self, TYPE_TOKEN, resource_name, props, opts)
+        self._declare(resource_name, inputs, opts)
+
+
+class ClusterEnrichment(
+    ClusterEnrichmentBase, pulumi.dynamic.Resource, module="mixpeek", name="ClusterEnrichment"
+):
+    """Cluster labels applied to a collection (``POST /v1/clusters/enrich``, SDK 1.3.1).
+
+    Create applies the results of ``clustering_ids`` (clusters with a completed run) to
+    ``source_collection_id``; the outputs are the API's counts. ``failed > 0`` fails the
+    create when ``fail_on_errors`` (the default), otherwise it warns. Any change of an input
+    other than ``fail_on_errors`` applies it again (replacement). To apply it after every new
+    run, tie ``triggers`` to the run: ``triggers=[execution.task_id]``.
+
+    Delete removes it from the state only: labels already written stay in the collection.
+    """
+
+    __annotations__ = ClusterEnrichmentBase.__annotations__
+
+    def _register(
+        self, resource_name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None
+    ) -> None:
+        register_dynamic(self, TYPE_TOKEN, SERIALIZED_PROVIDER, resource_name, props, opts)
 
 
 #: ``pulumi-python:dynamic/mixpeek:ClusterEnrichment`` (from the class statement above).
@@ -94,8 +105,4 @@ TYPE_TOKEN: str = f"pulumi-python:{ClusterEnrichment._resource_type_name}"
 
 #: Outputs that are not inputs (declared above as typed attributes; a unit test keeps them
 #: equal to the provider's).
-OUTPUT_NAMES: tuple[str, ...] = tuple(
-    name
-    for name in ClusterEnrichment.__annotations__
-    if name not in inspect.signature(ClusterEnrichment.__init__).parameters
-)
+OUTPUT_NAMES: tuple[str, ...] = output_names(ClusterEnrichmentBase)

@@ -3,18 +3,21 @@
 Type token ``pulumi-python:dynamic/mixpeek:ClusterExecution`` (changing it changes every URN).
 """
 
-from __future__ import annotations
-
-import inspect
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
 import pulumi.dynamic
 
-from .cluster_args import to_plain
+from .declared import Declared, output_names, register_dynamic
 
-__all__ = ["ClusterExecution", "OUTPUT_NAMES", "SERIALIZED_PROVIDER", "TYPE_TOKEN"]
+__all__ = [
+    "ClusterExecution",
+    "ClusterExecutionBase",
+    "OUTPUT_NAMES",
+    "SERIALIZED_PROVIDER",
+    "TYPE_TOKEN",
+]
 
 #: The SDK's serialization of ``ClusterExecutionProvider()``: a plain pickle naming the
 #: class ``pulumi_mixpeek.resources.execution_provider.ClusterExecutionProvider`` (no
@@ -26,23 +29,9 @@ SERIALIZED_PROVIDER = (
 )
 
 
-class ClusterExecution(pulumi.dynamic.Resource, module="mixpeek", name="ClusterExecution"):
-    """A clustering run (``POST /v1/clusters/{cluster_id}/execute``, SDK 1.3.1).
-
-    Create starts a run of ``cluster_id`` and, with ``wait`` (the default), follows it until
-    it ends, showing each status change in the ``pulumi up`` output; a run still PENDING or
-    PROCESSING (e.g. from an interrupted ``up``) is followed instead of starting a second one.
-    FAILED or CANCELED fails the create with the task's error, COMPLETED_WITH_ERRORS succeeds
-    with a warning, and a run that outlasts ``timeout_seconds`` fails naming its task id.
-
-    A change to ``cluster_id``, ``triggers``, ``namespace`` or ``endpoint`` is a new run
-    (replacement); ``wait`` and ``timeout_seconds`` never are. Pass the cluster as
-    ``cluster_id=cluster.id``: the resource id stays known during the preview of an in-place
-    update of the cluster, so the preview does not show a new run that ``up`` would not start.
-
-    Delete removes the run from the state only: a finished run cannot be undone (its results
-    stay on the cluster). Refresh reads the task's current status.
-    """
+class ClusterExecutionBase(Declared):
+    """The arguments and attributes of ``ClusterExecution`` and ``native.ClusterExecution``,
+    declared once."""
 
     # -- inputs, echoed as outputs in canonical form (defaults left out) ------------------
     cluster_id: pulumi.Output[str]
@@ -79,13 +68,35 @@ class ClusterExecution(pulumi.dynamic.Resource, module="mixpeek", name="ClusterE
             "namespace": namespace,
             "endpoint": endpoint,
         }
-        props: dict[str, Any] = {name: to_plain(value) for name, value in inputs.items()}
-        for name in OUTPUT_NAMES:
-            props[name] = None
-        # What pulumi.dynamic.Resource.__init__ does with a provider that captures no secret,
-        # minus the pickling (see SERIALIZED_PROVIDER).
-        props["__provider"] = SERIALIZED_PROVIDER
-        pulumi.CustomResource.__init__(self, TYPE_TOKEN, resource_name, props, opts)
+        self._declare(resource_name, inputs, opts)
+
+
+class ClusterExecution(
+    ClusterExecutionBase, pulumi.dynamic.Resource, module="mixpeek", name="ClusterExecution"
+):
+    """A clustering run (``POST /v1/clusters/{cluster_id}/execute``, SDK 1.3.1).
+
+    Create starts a run of ``cluster_id`` and, with ``wait`` (the default), follows it until
+    it ends, showing each status change in the ``pulumi up`` output; a run still PENDING or
+    PROCESSING (e.g. from an interrupted ``up``) is followed instead of starting a second one.
+    FAILED or CANCELED fails the create with the task's error, COMPLETED_WITH_ERRORS succeeds
+    with a warning, and a run that outlasts ``timeout_seconds`` fails naming its task id.
+
+    A change to ``cluster_id``, ``triggers``, ``namespace`` or ``endpoint`` is a new run
+    (replacement); ``wait`` and ``timeout_seconds`` never are. Pass the cluster as
+    ``cluster_id=cluster.id``: the resource id stays known during the preview of an in-place
+    update of the cluster, so the preview does not show a new run that ``up`` would not start.
+
+    Delete removes the run from the state only: a finished run cannot be undone (its results
+    stay on the cluster). Refresh reads the task's current status.
+    """
+
+    __annotations__ = ClusterExecutionBase.__annotations__
+
+    def _register(
+        self, resource_name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None
+    ) -> None:
+        register_dynamic(self, TYPE_TOKEN, SERIALIZED_PROVIDER, resource_name, props, opts)
 
 
 #: ``pulumi-python:dynamic/mixpeek:ClusterExecution`` (from the class statement above).
@@ -93,8 +104,4 @@ TYPE_TOKEN: str = f"pulumi-python:{ClusterExecution._resource_type_name}"
 
 #: Outputs that are not inputs (declared above as typed attributes; a unit test keeps them
 #: equal to the provider's).
-OUTPUT_NAMES: tuple[str, ...] = tuple(
-    name
-    for name in ClusterExecution.__annotations__
-    if name not in inspect.signature(ClusterExecution.__init__).parameters
-)
+OUTPUT_NAMES: tuple[str, ...] = output_names(ClusterExecutionBase)
