@@ -40,7 +40,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -305,30 +305,22 @@ class MixpeekClient:
         names another run: that one is returned) from a request that never arrived. At most
         ``max_retries + 1`` POSTs in all."""
         action = f"start a clustering run of cluster {cluster_id!r}"
-        path = _cluster_path(cluster_id) + "/execute"
-        attempts = self._max_retries + 1
-        failure: _Failure | None = None
-        for attempt in range(attempts):
-            if failure is not None:
-                self._pause(action, attempt, failure)
-            outcome = self._attempt("POST", path, action=action)
-            if isinstance(outcome, httpx.Response):
-                return self._parse(TaskResponse, outcome, action)
-            failure = outcome
-            if not failure.retry:
-                raise failure.error
-            if failure.maybe_applied:
-                self._note(
-                    action,
-                    f"{failure.reason}; the run may have started anyway, reading the cluster "
-                    "before sending again",
-                )
-                started = self.get_cluster(cluster_id).last_execution_task_id
-                if started and started != previous_task_id:
-                    self._note(action, f"recovered: run {started} was started")
-                    return self.get_task(started)
-        assert failure is not None
-        raise _gave_up(failure.error, attempts)
+
+        def recover(failure: _Failure) -> TaskResponse | None:
+            self._note(
+                action,
+                f"{failure.reason}; the run may have started anyway, reading the cluster "
+                "before sending again",
+            )
+            started = self.get_cluster(cluster_id).last_execution_task_id
+            if started and started != previous_task_id:
+                self._note(action, f"recovered: run {started} was started")
+                return self.get_task(started)
+            return None
+
+        return self._post_budgeted(
+            _cluster_path(cluster_id) + "/execute", TaskResponse, action, None, recover
+        )
 
     def get_task(self, task_id: str) -> TaskResponse:
         """GET /v1/tasks/{id}. Raises NotFoundError. (The SDK's get_task sends no
@@ -352,8 +344,31 @@ class MixpeekClient:
             f"apply clusters {', '.join(body.clustering_ids)} to collection "
             f"{body.source_collection_id!r}"
         )
-        payload = body.model_dump(mode="json", exclude_none=True)
         path = "/v1/clusters/enrich"
+
+        def refuse(failure: _Failure) -> NoReturn:
+            raise APIConnectionError(
+                f"{failure.error.message} The enrichment may have been applied anyway, so "
+                "the request was not repeated. Check the collection before running again "
+                "(a new run applies it again).",
+                method="POST",
+                path=path,
+            )
+
+        payload = body.model_dump(mode="json", exclude_none=True)
+        return self._post_budgeted(path, ClusteringEnrichmentResponse, action, payload, refuse)
+
+    def _post_budgeted(
+        self,
+        path: str,
+        model: type[M],
+        action: str,
+        payload: dict[str, Any] | None,
+        maybe_applied: Callable[[_Failure], M | None],
+    ) -> M:
+        """A POST that is not idempotent, sent at most ``max_retries + 1`` times. After an
+        attempt whose outcome is unknown (``failure.maybe_applied``), ``maybe_applied`` finds
+        what it did (its result is returned), raises, or returns None to send again."""
         attempts = self._max_retries + 1
         failure: _Failure | None = None
         for attempt in range(attempts):
@@ -361,18 +376,14 @@ class MixpeekClient:
                 self._pause(action, attempt, failure)
             outcome = self._attempt("POST", path, action=action, json=payload)
             if isinstance(outcome, httpx.Response):
-                return self._parse(ClusteringEnrichmentResponse, outcome, action)
+                return self._parse(model, outcome, action)
             failure = outcome
             if not failure.retry:
                 raise failure.error
             if failure.maybe_applied:
-                raise APIConnectionError(
-                    f"{failure.error.message} The enrichment may have been applied anyway, so "
-                    "the request was not repeated. Check the collection before running again "
-                    "(a new run applies it again).",
-                    method="POST",
-                    path=path,
-                )
+                found = maybe_applied(failure)
+                if found is not None:
+                    return found
         assert failure is not None
         raise _gave_up(failure.error, attempts)
 
