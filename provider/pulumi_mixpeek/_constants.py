@@ -87,6 +87,9 @@ LIST_PAGE_SIZE = 100
 #: (see ``resources/cluster_provider.py``: a name makes a lost POST safe to recover).
 GENERATED_NAME_PREFIX = "pulumi-"
 
+#: How every cluster id starts (``clust_...``); a cluster_name may not (validation.py).
+CLUSTER_ID_PREFIX = "clust_"
+
 #: Hidden input the ``Cluster`` class adds: "<project>/<stack>/<parent>/<resource name>",
 #: from which check derives a generated name (so preview and up agree on it).
 AUTONAME_SEED_KEY = "__autoname_seed"

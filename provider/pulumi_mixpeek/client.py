@@ -10,12 +10,14 @@ Retry policy:
 - the create POST is not. When its outcome is unknown (the connection failed after the request
   went out, or the API answered 5xx, which a gateway or proxy also does after forwarding a
   request the server committed), the client looks the cluster up by the name it sent before
-  sending again, and takes a cluster found there only when the caller's ``differences`` finds
-  nothing immutable that differs from the declaration. Assumption (the reference infers it
-  from get-by-name): names are unique per namespace, so the name is the idempotency key. A 429
-  is taken as not applied (refused before handling), but a later "name taken" answer to the
-  same create is checked by name all the same. A create without a name is never sent again
-  after an unknown outcome. All POSTs of one create share the one budget.
+  sending again, and takes a cluster found there only when it was created no earlier than the
+  first attempt with an unknown outcome was sent (its ``created_at``) and the caller's
+  ``differences`` finds nothing declared that differs. Assumption (the reference infers it
+  from get-by-name): names are unique per namespace, so the name is the idempotency key; the
+  lookup matches names only (GET also takes ids). A 429 or any other 4xx is taken as not
+  applied (refused before handling): a "name taken" answer after only such attempts is the
+  name taken by someone else. A create without a name is never sent again after an unknown
+  outcome. All POSTs of one create share the one budget.
 - the execute POST is not idempotent either (each one starts a run): after an unknown
   outcome the client reads the cluster, whose ``last_execution_task_id`` names the run the
   lost request started, and POSTs again only when the cluster still names the run it named
@@ -200,19 +202,34 @@ class MixpeekClient:
     ) -> ClusterMetadata:
         """POST /v1/clusters, at most ``max_retries + 1`` times, recovering an unknown
         outcome by name (see the module docstring). Raises NameTakenError when another
-        cluster holds the name."""
+        cluster holds the name.
+
+        A cluster found under the name is taken as this create's only when an attempt whose
+        outcome is unknown was sent (a 429 or another 4xx is known not to have been applied,
+        so it cannot have made the holder), the holder was created no earlier than the first
+        such attempt was sent (its ``created_at``; a holder without one is not taken), and
+        ``differences`` finds nothing declared that differs. Assumption, where the API says
+        nothing: the server's clock is not behind this machine's. Were it behind, a lost
+        create is refused as "name taken" (with the way to adopt the cluster), never the
+        other way round: a cluster made by someone else is never taken.
+        """
         name = body.cluster_name
         action = f"create cluster {name!r}" if name else "create a cluster"
         payload = body.model_dump(mode="json", by_alias=True, exclude_none=True)
         attempts = self._max_retries + 1
         failure: _Failure | None = None
+        #: When the first attempt whose outcome is unknown was sent (this machine's clock).
+        unknown_since: datetime | None = None
         for attempt in range(attempts):
             if failure is not None:
                 self._pause(action, attempt, failure)
+            sent_at = datetime.now(UTC)
             outcome = self._attempt("POST", "/v1/clusters", action=action, json=payload)
             if isinstance(outcome, httpx.Response):
                 return self._parse(ClusterMetadata, outcome, action)
-            earlier, failure = failure, outcome
+            failure = outcome
+            if failure.maybe_applied and unknown_since is None:
+                unknown_since = sent_at
             if failure.retry and failure.maybe_applied:
                 if name is None:
                     raise APIConnectionError(
@@ -229,7 +246,7 @@ class MixpeekClient:
                 )
                 found = self._lookup_after(failure, name, action)
                 if found is not None:
-                    return self._recovered(found, name, action, differences)
+                    return self._recovered(found, name, action, differences, unknown_since)
                 failure = _Failure(
                     failure.error,
                     retry=True,
@@ -241,8 +258,8 @@ class MixpeekClient:
             if isinstance(failure.error, BadRequestError | ConflictError) and name is not None:
                 holder = self._lookup_after(failure, name, action)
                 if holder is not None:
-                    if earlier is not None:  # an earlier attempt of this create may hold it
-                        return self._recovered(holder, name, action, differences)
+                    if unknown_since is not None:  # an earlier attempt of this create may hold it
+                        return self._recovered(holder, name, action, differences, unknown_since)
                     raise name_taken_error(name, holder.cluster_id, namespace=self.namespace)
             if not failure.retry:
                 raise failure.error
@@ -262,6 +279,13 @@ class MixpeekClient:
             return self.get_cluster(identifier)
         except NotFoundError:
             return None
+
+    def find_cluster_named(self, name: str) -> ClusterMetadata | None:
+        """The cluster whose name is ``name``, or None. GET takes an id or a name, so a name
+        that is some cluster's id would find that cluster: only a cluster of that very name is
+        returned (recovery, adopt and "name taken" look names up, never ids)."""
+        found = self.find_cluster(name)
+        return found if found is not None and found.cluster_name == name else None
 
     def patch_cluster(self, identifier: str, body: PatchClusterRequest) -> ClusterModel:
         action = f"update cluster {identifier!r}"
@@ -391,7 +415,7 @@ class MixpeekClient:
     def _lookup_after(self, failure: _Failure, name: str, action: str) -> ClusterMetadata | None:
         """The cluster named ``name``, or None; raises when even the lookup fails."""
         try:
-            return self.find_cluster(name)
+            return self.find_cluster_named(name)
         except APIError as exc:
             lookup = exc
         raise APIError(
@@ -403,8 +427,26 @@ class MixpeekClient:
         )
 
     def _recovered(
-        self, found: ClusterMetadata, name: str, action: str, differences: Differences
+        self,
+        found: ClusterMetadata,
+        name: str,
+        action: str,
+        differences: Differences,
+        since: datetime,
     ) -> ClusterMetadata:
+        """``found`` when it is the cluster this create made (see ``create_cluster``), else
+        NameTakenError."""
+        created = found.created_at
+        if created is not None and created.tzinfo is None:
+            created = created.replace(tzinfo=UTC)
+        if created is None or created < since:
+            when = f"at {created.isoformat()}" if created else "at a time the API does not say"
+            self._note(
+                action,
+                f"cluster {found.cluster_id} holds the name, but it was created {when}, before "
+                "this create was sent: it is not this create's",
+            )
+            raise name_taken_error(name, found.cluster_id, namespace=self.namespace)
         lines = list(differences(found))
         if lines:
             raise name_taken_error(

@@ -136,7 +136,7 @@ class _Server:
         return self._clients[settings]
 
     def find(self, pending: PendingCreate) -> ClusterMetadata | None:
-        return self.client(pending).find_cluster(str(pending.cluster_name))
+        return self.client(pending).find_cluster_named(str(pending.cluster_name))
 
     def close(self) -> None:
         for client in self._clients.values():

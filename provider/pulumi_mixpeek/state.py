@@ -10,11 +10,15 @@ the previous state, so refresh reports only drift the API can show.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, get_args
+
+from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
 
 from ._constants import DEFAULTS_KEY
 from .fields import field_names, replace_fields
 from .models import ClusterMetadata, LLMLabelingInput, SourceEnrichmentConfig
+from .models.declaration import ClusterDeclaration
 from .normalize import canonical_inputs, same_value
 
 __all__ = [
@@ -165,16 +169,62 @@ def build_outputs(meta: ClusterMetadata, inputs: Mapping[str, Any]) -> dict[str,
     return outputs
 
 
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model an annotation holds (``X | None`` -> ``X``), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _without_fills(live: Any, wanted: Any, model: type[BaseModel] | None) -> Any:
+    """``live`` without the mapping keys ``wanted`` leaves out and the server may fill in:
+    keys whose documented default is None (or that the model does not know). A key with a
+    documented default stays: leaving it out declares that default, and the canonical form
+    of either side leaves a default value out, so only a non-default value remains to
+    differ."""
+    if not (isinstance(live, dict) and isinstance(wanted, dict)):
+        return live
+    fields = model.model_fields if model is not None else {}
+    kept = {}
+    for key, value in live.items():
+        info = fields.get(key)
+        if key in wanted:
+            sub = _model_of(info.annotation) if info is not None else None
+            kept[key] = _without_fills(value, wanted[key], sub)
+        elif info is not None and info.default not in (None, PydanticUndefined):
+            kept[key] = value
+    return kept
+
+
 def immutable_differences(
     meta: ClusterMetadata, declared: Mapping[str, Any]
 ) -> list[tuple[str, Any, Any]]:
     """The fields that cannot change in place and differ between ``declared`` (canonical
     inputs) and the cluster ``meta``, as (field, declared, existing), sorted by field. Empty
     when the cluster is what the declaration would create: the test for taking over a cluster
-    found by name (``adopt=True``, recovering an interrupted run)."""
+    found by name (``adopt=True``, a create whose answer was lost, ``mixpeek-recover-pending``).
+
+    Only what the user declared is compared: a field, or a key of a declared mapping, that
+    the declaration leaves out and whose documented default is None is the server's to fill
+    in (the live API fills in the algorithm's parameters, the labeling model, ...), so a
+    value there is not a difference. A field or key with a documented default is compared
+    (leaving it out declares the default). Whether the cluster is this stack's to take at all
+    is decided before, from its name and, for a lost create, from when it was created
+    (``client.py``).
+    """
     live = live_inputs(meta, declared)
-    return [
-        (name, declared.get(name), live.get(name))
-        for name in sorted(replace_fields())
-        if not same_value(live.get(name), declared.get(name))
-    ]
+    fields = ClusterDeclaration.model_fields
+    differing = []
+    for name in sorted(replace_fields()):
+        wanted = declared.get(name)
+        info = fields[name]
+        if wanted is None and info.default is None:
+            continue
+        existing = _without_fills(live.get(name), wanted, _model_of(info.annotation))
+        if not same_value(existing, wanted):
+            differing.append((name, wanted, live.get(name)))
+    return differing

@@ -13,6 +13,7 @@ from typing import Any
 from pulumi.dynamic import CheckFailure
 from pydantic import BaseModel, ValidationError
 
+from ._constants import CLUSTER_ID_PREFIX
 from ._unknowns import is_unknown
 from .config import validate_endpoint
 from .errors import ConfigurationError
@@ -273,9 +274,20 @@ def _api_rules(raw: Mapping[str, Any], cluster_type: Any) -> list[CheckFailure]:
     failures = []
     if any(not c.strip() for c in _strings(raw.get("collection_ids"))):
         failures.append(CheckFailure("collection_ids", "contains an empty collection id"))
-    if _blank(raw.get("cluster_name")):
+    name = raw.get("cluster_name")
+    if _blank(name):
         failures.append(
             CheckFailure("cluster_name", "must not be blank; omit it to have one generated")
+        )
+    elif isinstance(name, str) and not is_unknown(name) and name.startswith(CLUSTER_ID_PREFIX):
+        # GET /v1/clusters/{identifier} takes an id or a name: a name that reads as an id
+        # could find the cluster of that id when this cluster is looked up by name.
+        failures.append(
+            CheckFailure(
+                "cluster_name",
+                f"must not start with {CLUSTER_ID_PREFIX!r}, the prefix of cluster ids (the "
+                "API reads such a name as an id); choose another name",
+            )
         )
     vector = raw.get("vector_config")
     attribute = raw.get("attribute_config")

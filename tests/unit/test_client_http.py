@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import traceback
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -90,6 +91,7 @@ class FakeServer:
                 "namespace_id": "ns_1",
                 "input_collections": body["collection_ids"],
                 "cluster_type": body["cluster_type"],
+                "created_at": datetime.now(UTC).isoformat(),
             }
             return httpx.Response(200, json=self.clusters[name])
         if request.method == "POST" and path == "/v1/clusters/list":
@@ -343,6 +345,7 @@ def test_recovered_cluster_with_other_config_is_refused(
             "namespace_id": "ns_1",
             "input_collections": ["col_other"],
             "cluster_type": "vector",
+            "created_at": datetime.now(UTC).isoformat(),
         }
         raise httpx.ReadError("dropped", request=request)
 

@@ -135,7 +135,7 @@ class ClusterProvider(StatelessProvider):
         declared = canonical_inputs(strip_internal(props))
         client = self._client(declared)
         if declared.get("adopt"):
-            existing = client.find_cluster(str(declared["cluster_name"]))
+            existing = client.find_cluster_named(str(declared["cluster_name"]))
             if existing is not None:
                 return adopt_existing(client, declared, existing)
             # Nothing to adopt (also the case when a replacement re-creates an adopted
