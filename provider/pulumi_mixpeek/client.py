@@ -246,6 +246,7 @@ class MixpeekClient:
                 )
                 found = self._lookup_after(failure, name, action)
                 if found is not None:
+                    assert unknown_since is not None  # set for this very attempt
                     return self._recovered(found, name, action, differences, unknown_since)
                 failure = _Failure(
                     failure.error,
