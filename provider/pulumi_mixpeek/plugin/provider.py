@@ -235,7 +235,8 @@ class MixpeekProvider(Provider):
         replaces = set(result.replaces or [])
         old, new = resource.canonical(olds), resource.canonical(news)
         return DiffResponse(
-            changes=bool(changed),
+            # True with nothing changed: a recorded run to follow (execution_provider.diff).
+            changes=bool(changed) or result.changes is True,
             replaces=sorted(replaces),
             delete_before_replace=bool(result.delete_before_replace),
             diffs=changed,

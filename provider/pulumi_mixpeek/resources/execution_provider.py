@@ -5,15 +5,22 @@ Keep this module path stable: state refers to ``pulumi_mixpeek.resources.executi
 
 - check: local, every problem at once, records the namespace and endpoint; diff: local,
   any change of ``cluster_id``, ``triggers``, ``namespace`` or ``endpoint`` is a new run
-  (replacement), ``wait`` and ``timeout_seconds`` are never a change.
-- create: 1 GET of the cluster; when it names a run that is still PENDING/PROCESSING (e.g. the
-  run an interrupted or timed-out ``up`` started), 1 GET of that task and no new run is
-  started: the create follows that run. Otherwise 1 POST execute. With ``wait``, k GETs of the
-  task (``polling.py``), then 1 GET of the cluster for the run's figures. FAILED or CANCELED
-  fails the create with the task's error; COMPLETED_WITH_ERRORS succeeds with a warning; a
-  timeout fails naming the task id. (The Python dynamic-provider host cannot keep a partial
-  state for a failed create, so the task id lives on in the error message and in the
-  cluster's ``last_execution_task_id``, which the next create looks at.)
+  (replacement), ``wait`` and ``timeout_seconds`` are never a change, except that a recorded
+  run that had not finished is an update while ``wait`` is set (see update).
+- exactly one run per trigger value: a replacement's diff claims the old run, and every run
+  this provider process starts or follows is claimed, so no create takes another resource's
+  run as its own (``_CLAIMED``; the engine runs a deployment's diffs and creates in one
+  provider process, diff first).
+- create: 1 GET of the cluster; when it names a run that is still PENDING/PROCESSING and that
+  no resource claims (the run an interrupted ``up`` started), 1 GET of that task and no new
+  run is started: the create follows that run. Otherwise 1 POST execute. With ``wait``, k GETs
+  of the task (``polling.py``), then 1 GET of the cluster for the run's figures. FAILED or
+  CANCELED fails the create with the task's error; COMPLETED_WITH_ERRORS succeeds with a
+  warning. A run still going after ``timeout_seconds`` is recorded as it is, with a warning
+  (the Python dynamic-provider host cannot keep the state of a failed create, so failing
+  would lose which run this trigger value started, and a later ``up`` would start a second).
+- update: with ``wait`` and a recorded run that had not finished, follows that same run (k
+  GETs of the task), no new run; otherwise no API call.
 - read: 1 GET of the task (+1 GET of the cluster): the task's current status, so a refresh
   reports a run that finished (or failed) since; the figures are the cluster's while its last
   run is this one. A task that no longer exists (its cluster was deleted) leaves the state.
@@ -22,17 +29,25 @@ Keep this module path stable: state refers to ``pulumi_mixpeek.resources.executi
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
-from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..boundary import user_facing
 from ..client import MixpeekClient
-from ..errors import ExecutionError
-from ..models import ClusterExecutionOutputs, ClusterMetadata, TaskResponse, TaskStatus
+from ..errors import ExecutionError, ExecutionTimeoutError
+from ..models import (
+    FAILED_TASK_STATUSES,
+    RUNNING_TASK_STATUSES,
+    ClusterExecutionOutputs,
+    ClusterMetadata,
+    TaskResponse,
+    TaskStatus,
+)
 from ..models.declaration import ClusterExecutionDeclaration
 from ..normalize import canonical_inputs, strip_internal
-from ..polling import RUNNING_STATUSES, describe_run, wait_for_task
+from ..polling import describe_run, wait_for_task
 from ..progress import report, warn
 from .base import ReplacingProvider
 
@@ -42,8 +57,6 @@ MODEL = ClusterExecutionDeclaration
 
 #: Outputs that are not inputs.
 RUN_OUTPUTS: tuple[str, ...] = tuple(ClusterExecutionOutputs.model_fields)
-
-_STOPPED = frozenset({TaskStatus.FAILED, TaskStatus.CANCELED})
 
 
 def _error_message(task: TaskResponse) -> str | None:
@@ -62,6 +75,22 @@ class ClusterExecutionProvider(ReplacingProvider):
 
     # -- API operations -----------------------------------------------------------------
     @user_facing
+    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
+        """As every replacing resource (``base.ReplacingProvider``), plus: a replacement
+        claims the old run, so the new one's create never takes it as its own; and a recorded
+        run that had not finished when its ``up`` stopped waiting (``timeout_seconds``) is an
+        update while ``wait`` is set, which follows that same run to its end."""
+        result = super().diff(_id, _olds, _news)
+        olds = strip_internal(_olds)
+        if result.replaces:
+            _claim(_id, olds.get("task_id"))
+        elif result.changes is False and _unfinished(olds) and _setting(
+            canonical_inputs(strip_internal(_news), MODEL), "wait"
+        ):
+            return DiffResult(changes=True)
+        return result
+
+    @user_facing
     def create(self, props: dict[str, Any]) -> CreateResult:
         declared = canonical_inputs(strip_internal(props), MODEL)
         client = self._client(declared)
@@ -78,20 +107,16 @@ class ClusterExecutionProvider(ReplacingProvider):
                 cluster_id, previous_task_id=cluster.last_execution_task_id
             )
             report(f"started {describe_run(task.task_id, cluster_id)}")
-        if _setting(declared, "wait"):
-            timeout = float(_setting(declared, "timeout_seconds"))
-            task = wait_for_task(client, task, cluster_id=cluster_id, timeout_s=timeout)
-        _raise_if_stopped(task, cluster_id)
-        outputs = _outputs(declared, task, _figures(client, cluster_id, task, {}))
-        _warn_if_partial(task, cluster_id, outputs)
-        return CreateResult(task.task_id, outputs)
+        _claim(task.task_id)
+        return CreateResult(task.task_id, _finish(client, declared, task))
 
     @user_facing
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         state = strip_internal(props)
         declared = canonical_inputs(state, MODEL)
         client = self._client(declared)
-        task = client.find_task(id_)
+        # The run the state records (``task_id``; the id for state written before it).
+        task = client.find_task(str(state.get("task_id") or id_))
         if task is None:
             return ReadResult("", {})
         cluster_id = str(declared.get("cluster_id") or "")
@@ -101,10 +126,18 @@ class ClusterExecutionProvider(ReplacingProvider):
     @user_facing
     def update(self, id_: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
         """Only ``wait`` / ``timeout_seconds`` can differ here (every other change replaces),
-        and they matter at create only: no API call, the run's outputs stay."""
+        or the recorded run had not finished (see ``diff``). With ``wait``, an unfinished
+        recorded run is followed to its end (no new run); otherwise no API call, and the
+        run's outputs stay."""
         declared = canonical_inputs(strip_internal(_news), MODEL)
         olds = strip_internal(_olds)
-        return UpdateResult({**{name: olds.get(name) for name in RUN_OUTPUTS}, **_inputs(declared)})
+        outputs = {**{name: olds.get(name) for name in RUN_OUTPUTS}, **_inputs(declared)}
+        if not (_unfinished(olds) and _setting(declared, "wait")):
+            return UpdateResult(outputs)
+        client = self._client(declared)
+        task = client.get_task(str(olds.get("task_id") or id_))
+        _claim(task.task_id)
+        return UpdateResult(_finish(client, declared, task, previous=olds))
 
     @user_facing
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
@@ -117,14 +150,71 @@ def _setting(declared: dict[str, Any], name: str) -> Any:
     return MODEL.model_fields[name].default if value is None else value
 
 
+#: Runs this provider process has started, followed, or seen replaced (``diff``): each
+#: belongs to one resource's trigger value, so no other create takes it as its own. The
+#: engine runs a deployment's diffs and creates in one provider process, diff first.
+_CLAIMED: set[str] = set()
+_CLAIMED_LOCK = threading.Lock()
+
+
+def _claim(*task_ids: Any) -> None:
+    with _CLAIMED_LOCK:
+        _CLAIMED.update(str(t) for t in task_ids if t)
+
+
+def _claimed(task_id: str) -> bool:
+    with _CLAIMED_LOCK:
+        return task_id in _CLAIMED
+
+
+def _unfinished(state: dict[str, Any]) -> bool:
+    """The recorded run had not finished when it was recorded."""
+    status = state.get("status")
+    return isinstance(status, str) and status in {s.value for s in RUNNING_TASK_STATUSES}
+
+
+def _finish(
+    client: MixpeekClient,
+    declared: dict[str, Any],
+    task: TaskResponse,
+    previous: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The outputs for ``task``: with ``wait``, once it ended (a run still going after
+    ``timeout_seconds`` is recorded as it is, with a warning: the next ``up`` follows it, and
+    never starts a second run for the same trigger value). A run that failed fails the
+    operation."""
+    cluster_id = str(declared["cluster_id"])
+    if _setting(declared, "wait"):
+        timeout = float(_setting(declared, "timeout_seconds"))
+        try:
+            task = wait_for_task(client, task, cluster_id=cluster_id, timeout_s=timeout)
+        except ExecutionTimeoutError:
+            task = client.get_task(task.task_id)
+            if task.status in RUNNING_TASK_STATUSES:
+                warn(
+                    f"{describe_run(task.task_id, cluster_id)} did not finish within "
+                    f"{timeout:g} s (status {task.status.value}); it goes on on the server. "
+                    "It is recorded in the state: `pulumi refresh` shows how it ended, and "
+                    "the next `pulumi up` waits for it again. It is not started twice. "
+                    "Raise timeout_seconds for longer runs."
+                )
+    _raise_if_stopped(task, cluster_id, followed=previous is not None)
+    outputs = _outputs(declared, task, _figures(client, cluster_id, task, previous or {}))
+    _warn_if_partial(task, cluster_id, outputs)
+    return outputs
+
+
 def _running_run(client: MixpeekClient, cluster: ClusterMetadata) -> TaskResponse | None:
-    """The cluster's last run when it is still going (1 GET, only when the cluster's status
-    does not already say it ended)."""
+    """The cluster's last run when it is still going and no resource claims it (1 GET,
+    only when the cluster's status does not already say it ended): the run an interrupted
+    ``up`` started for this create. A run another resource started or owns is never it."""
     task_id = cluster.last_execution_task_id
-    if not task_id or (cluster.status is not None and cluster.status not in RUNNING_STATUSES):
+    if not task_id or _claimed(task_id):
+        return None
+    if cluster.status is not None and cluster.status not in RUNNING_TASK_STATUSES:
         return None
     task = client.find_task(task_id)
-    return task if task is not None and task.status in RUNNING_STATUSES else None
+    return task if task is not None and task.status in RUNNING_TASK_STATUSES else None
 
 
 def _figures(
@@ -134,7 +224,7 @@ def _figures(
     cluster while its last run is this one, else the ones recorded before (None when none)."""
     names = ("num_clusters", "num_documents_clustered", "completed_at")
     kept = {name: previous.get(name) for name in names}
-    if task.status in RUNNING_STATUSES:
+    if task.status in RUNNING_TASK_STATUSES:
         return kept
     cluster = client.find_cluster(cluster_id)
     if cluster is None or cluster.last_execution_task_id != task.task_id:
@@ -143,7 +233,7 @@ def _figures(
     return {
         "num_clusters": cluster.num_clusters,
         "num_documents_clustered": cluster.num_documents_clustered,
-        "completed_at": completed if task.status not in _STOPPED else kept["completed_at"],
+        "completed_at": kept["completed_at"] if task.status in FAILED_TASK_STATUSES else completed,
     }
 
 
@@ -163,13 +253,20 @@ def _outputs(
     }
 
 
-def _raise_if_stopped(task: TaskResponse, cluster_id: str) -> None:
-    if task.status not in _STOPPED:
+def _raise_if_stopped(task: TaskResponse, cluster_id: str, *, followed: bool = False) -> None:
+    if task.status not in FAILED_TASK_STATUSES:
         return
     error = _error_message(task) or "the API gave no error message"
+    # A failed create leaves no state, so the next up starts a new run; a followed run is
+    # recorded, so a new run needs a new trigger value.
+    then = (
+        "change `triggers` (or run `pulumi up --replace <urn>`) to start a new run"
+        if followed
+        else "run `pulumi up` again to start a new run"
+    )
     raise ExecutionError(
         f"The {describe_run(task.task_id, cluster_id)} ended {task.status.value}: {error}. "
-        "Fix the cause, then run `pulumi up` again to start a new run.",
+        f"Fix the cause, then {then}.",
         task_id=task.task_id,
         status=task.status.value,
     )
