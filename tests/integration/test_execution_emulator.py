@@ -134,6 +134,34 @@ def test_canceled_run_fails(server: Emulator, runs: ClusterExecutionProvider) ->
         runs.create(checked(runs, cluster_id=cluster_id))
 
 
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [("SKIPPED", "ended SKIPPED"), ("PAUSED_FOR_REVIEW", "'PAUSED_FOR_REVIEW'")],
+    ids=["skipped", "not-known"],
+)
+def test_a_run_that_ends_in_no_running_status_fails_at_once_naming_it(
+    server: Emulator, runs: ClusterExecutionProvider, status: str, said: str
+) -> None:
+    """SKIPPED (1.3.1) is not running: the wait stops when the task reports it, it is not
+    polled until the timeout; a status the provider does not know stops it as well."""
+    cluster_id = make_cluster(server)
+    server.faults({"task_status": status, "task_duration": 0.5})
+    started = time.monotonic()
+
+    with pytest.raises(ExecutionError) as stopped:
+        runs.create(checked(runs, cluster_id=cluster_id, timeout_seconds=15))
+
+    assert not isinstance(stopped.value, ExecutionTimeoutError), str(stopped.value)
+    assert time.monotonic() - started < 8
+    cluster = live(server, f"/v1/clusters/{cluster_id}")
+    task_id = cluster["last_execution_task_id"]
+    assert cluster["status"] == status
+    assert stopped.value.task_id == task_id and stopped.value.status == status
+    assert said in str(stopped.value) and task_id in str(stopped.value)
+    assert len(task_gets(server)) <= 3  # 1 s, 1.5 s: the first GETs after 0.5 s
+    no_key_anywhere(stopped.value)
+
+
 def test_completed_with_errors_succeeds_with_a_warning(
     server: Emulator, runs: ClusterExecutionProvider, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -150,24 +178,84 @@ def test_completed_with_errors_succeeds_with_a_warning(
     assert "completed with errors: no label for 1 cluster" in err
 
 
-def test_timeout_names_the_task_and_a_retry_follows_the_same_run(
+def wait_until_finished(server: Emulator, task_id: str, limit_s: float = 20.0) -> str:
+    deadline = time.monotonic() + limit_s
+    while True:
+        status = str(live(server, f"/v1/tasks/{task_id}")["status"])
+        if status not in ("PENDING", "PROCESSING", "IN_PROGRESS") or time.monotonic() > deadline:
+            return status
+        time.sleep(0.3)
+
+
+def executes(server: Emulator) -> list[dict[str, Any]]:
+    return [r for r in server.requests() if r["path"].endswith("/execute")]
+
+
+def test_a_run_past_its_timeout_is_recorded_and_the_next_up_follows_it_to_its_end(
+    server: Emulator, runs: ClusterExecutionProvider, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A timeout then a finished run: the next up with the same triggers starts no second
+    run (it follows the recorded one)."""
+    cluster_id = make_cluster(server)
+    server.faults({"task_duration": 3.0})
+    inputs = checked(runs, cluster_id=cluster_id, triggers=["v1"], timeout_seconds=1)
+
+    created = runs.create(inputs)
+
+    outs = {**created.outs, "__provider": BLOB}
+    task_id = live(server, f"/v1/clusters/{cluster_id}")["last_execution_task_id"]
+    assert created.id == outs["task_id"] == task_id
+    assert outs["status"] in ("PENDING", "PROCESSING")
+    err = capsys.readouterr().err
+    assert f"warning: clustering run {task_id}" in err and "timeout_seconds" in err
+    assert wait_until_finished(server, task_id) == "COMPLETED"
+
+    # The next `up`, same triggers: an update that follows the recorded run, no new run.
+    again = checked(runs, cluster_id=cluster_id, triggers=["v1"], timeout_seconds=1)
+    diff = runs.diff(task_id, outs, again)
+    assert diff.changes is True and not diff.replaces
+    updated = runs.update(task_id, outs, again).outs
+    assert updated["task_id"] == task_id and updated["status"] == "COMPLETED"
+    assert updated["num_clusters"] == live(server, f"/v1/clusters/{cluster_id}")["num_clusters"]
+    assert len(executes(server)) == 1
+    # ... and after that, nothing more to do.
+    assert runs.diff(task_id, {**updated, "__provider": BLOB}, again).changes is False
+
+
+def test_a_trigger_change_while_the_previous_run_is_pending_starts_a_new_run(
     server: Emulator, runs: ClusterExecutionProvider
 ) -> None:
     cluster_id = make_cluster(server)
-    server.faults({"task_duration": 4.0})
-    inputs = checked(runs, cluster_id=cluster_id, timeout_seconds=1)
+    server.faults({"task_duration": 5.0})
+    first = runs.create(checked(runs, cluster_id=cluster_id, triggers=["v1"], wait=False))
+    outs = {**first.outs, "__provider": BLOB}
+    assert outs["status"] == "PENDING"
 
-    with pytest.raises(ExecutionTimeoutError) as timed_out:
-        runs.create(inputs)
-    task_id = live(server, f"/v1/clusters/{cluster_id}")["last_execution_task_id"]
-    assert task_id in str(timed_out.value) and "timeout_seconds" in str(timed_out.value)
-    no_key_anywhere(timed_out.value)
+    second_inputs = checked(runs, cluster_id=cluster_id, triggers=["v2"], wait=False)
+    assert runs.diff(first.id, outs, second_inputs).replaces == ["triggers"]
+    second = runs.create(second_inputs)
 
-    # The retried `up`: the run is still PROCESSING, so it is followed, not started again.
-    outs = runs.create(checked(runs, cluster_id=cluster_id)).outs
-    assert outs["task_id"] == task_id and outs["status"] == "COMPLETED"
-    executes = [r for r in server.requests() if r["path"].endswith("/execute")]
-    assert len(executes) == 1
+    assert second.id != first.id
+    assert live(server, f"/v1/clusters/{cluster_id}")["last_execution_task_id"] == second.id
+    assert len(executes(server)) == 2
+
+
+def test_a_run_an_interrupted_up_started_is_followed_not_started_again(
+    server: Emulator, runs: ClusterExecutionProvider
+) -> None:
+    """The run a killed `up` started (it reached no state) is still going: the next `up`
+    (a new provider process: a new provider object, nothing claimed) follows it."""
+    cluster_id = make_cluster(server)
+    server.faults({"task_duration": 2.0})
+    started = server.api("POST", f"/v1/clusters/{cluster_id}/execute", key=KEY,
+                         namespace=NAMESPACE)
+    started.raise_for_status()
+    server.reset()
+
+    outs = runs.create(checked(runs, cluster_id=cluster_id, triggers=["v1"])).outs
+
+    assert outs["task_id"] == started.json()["task_id"] and outs["status"] == "COMPLETED"
+    assert executes(server) == []
 
 
 def test_polling_is_bounded_by_the_backoff_schedule(
