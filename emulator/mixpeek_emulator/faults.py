@@ -29,6 +29,11 @@ The body replaces the whole configuration (``{}`` clears it; ``POST /_emulator/r
       "task_partial_rate": 0.0,         # ... ends COMPLETED_WITH_ERRORS (results written,
       "task_partial_message": "...",    #     the message in llm_labeling_errors)
       "task_cancel_rate": 0.0,          # ... ends CANCELED
+      "task_status": "SKIPPED",         # runs started while set end with this status
+                                        # instead (after the outcome draw; any string: a
+                                        # 1.3.1 status such as SKIPPED or UNKNOWN, or one no
+                                        # SDK knows), with no error and no results; omitted
+                                        # or null = the outcome rates decide
       "task_duration": 5.0,             # runs started while set take this long (seconds;
                                         # default: the --task-duration option)
       "enrich_failure_rate": 0.0        # share of the documents an enrichment reports failed
@@ -114,6 +119,9 @@ class FaultConfig(BaseModel):
         DEFAULT_TASK_PARTIAL, description="The errors of a COMPLETED_WITH_ERRORS run."
     )
     task_cancel_rate: float = Field(0.0, ge=0.0, le=1.0, description="Runs that end CANCELED.")
+    task_status: str | None = Field(
+        None, min_length=1, description="Status every run started while set ends with."
+    )
     task_duration: float | None = Field(
         None, ge=0.0, le=3600.0, description="Duration of runs started while set (seconds)."
     )
@@ -199,6 +207,8 @@ class Faults:
             config = self._config
             roll = self._random.random()
         duration = config.task_duration
+        if config.task_status is not None:
+            return TaskOutcome(config.task_status, None, duration)
         outcomes = (
             (config.task_failure_rate, "FAILED", config.task_failure_message),
             (config.task_partial_rate, "COMPLETED_WITH_ERRORS", config.task_partial_message),

@@ -1,6 +1,7 @@
 """Clustering runs as tasks: PENDING -> PROCESSING -> a terminal status of the 1.3.1
 TaskStatusEnum: COMPLETED, or (with the fault switches of faults.py) FAILED,
-COMPLETED_WITH_ERRORS or CANCELED.
+COMPLETED_WITH_ERRORS or CANCELED, or any status ``task_status`` names (SKIPPED, UNKNOWN, one
+no SDK knows): such a run ends there without results or error, and its cluster reports it.
 
 A task stores when it started, how long it runs and how it will end. Its status is derived
 from the clock: PENDING for the first fifth of the duration, PROCESSING until the end, then
@@ -80,8 +81,9 @@ def settle(store: Store, now: float | None = None) -> None:
             status = status_at(task, now)
             if status == task["status"]:
                 continue
-            terminal = status in TERMINAL
             finished_at = task["started"] + task["duration"]
+            # Its outcome reached (a terminal status, or the one task_status set): final.
+            terminal = now >= finished_at
             task = {**task, "status": status}
             if terminal:
                 task["finished_at"] = iso_at(finished_at)

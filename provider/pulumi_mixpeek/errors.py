@@ -3,7 +3,7 @@
 ``MixpeekError``
 ├── ``ConfigurationError`` (``MissingCredentialsError``)
 ├── ``AdoptionError``
-├── ``ExecutionError`` (a clustering run FAILED or was CANCELED) → ``ExecutionTimeoutError``
+├── ``ExecutionError`` (a run failed, or its status is not known) → ``ExecutionTimeoutError``
 ├── ``EnrichmentError`` (documents failed while fail_on_errors)
 └── ``APIError``
     ├── ``APIStatusError`` → one subclass per status (400, 401, 403, 404, 409, 422, 429, 5xx)
@@ -76,7 +76,8 @@ class AdoptionError(MixpeekError):
 
 
 class ExecutionError(MixpeekError):
-    """A clustering run did not complete: it ended FAILED or CANCELED."""
+    """A clustering run did not complete: it ended in a failed status (FAILED, CANCELED,
+    SKIPPED, ...: ``models.TASK_STATUS_CLASSES``), or reports one the provider does not know."""
 
     def __init__(self, message: str, *, task_id: str, status: str | None) -> None:
         super().__init__(message)

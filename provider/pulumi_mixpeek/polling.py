@@ -1,10 +1,12 @@
-"""Waiting for a clustering run: poll its task with bounded backoff until a terminal status.
+"""Waiting for a clustering run: poll its task with bounded backoff while it is running.
 
 The first GET comes ``POLL_INITIAL_S`` after the run was seen, each later pause is
 ``POLL_FACTOR`` times longer, capped at ``POLL_MAX_S`` and at the time left before the
 deadline. Every status change is reported on stderr (``progress.report``), so ``pulumi up``
-shows the run's progress while it waits. Terminal statuses are the 1.3.1 TaskStatusEnum's:
-COMPLETED, COMPLETED_WITH_ERRORS, FAILED, CANCELED.
+shows the run's progress while it waits. Which statuses are running is declared once, in
+``models.TASK_STATUS_CLASSES``: the wait ends at the first status that is not (succeeded,
+succeeded with errors, failed), and a status the provider does not know ends it at once with
+an error naming that status.
 """
 
 from __future__ import annotations
@@ -14,14 +16,11 @@ from collections.abc import Callable
 
 from ._constants import POLL_FACTOR, POLL_INITIAL_S, POLL_MAX_S
 from .client import MixpeekClient
-from .errors import APIError, ExecutionTimeoutError
-from .models import TERMINAL_TASK_STATUSES, TaskResponse, TaskStatus
+from .errors import APIError, ExecutionError, ExecutionTimeoutError
+from .models import TaskResponse, TaskStatusClass, task_status_class
 from .progress import report
 
-__all__ = ["RUNNING_STATUSES", "describe_run", "poll_intervals", "wait_for_task"]
-
-#: Statuses of a run that is still going (an ``up`` then follows it instead of starting one).
-RUNNING_STATUSES = frozenset({TaskStatus.PENDING, TaskStatus.IN_PROGRESS, TaskStatus.PROCESSING})
+__all__ = ["describe_run", "poll_intervals", "wait_for_task"]
 
 
 def describe_run(task_id: str, cluster_id: str) -> str:
@@ -49,13 +48,15 @@ def wait_for_task(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> TaskResponse:
-    """The task once it is terminal. Raises ExecutionTimeoutError after ``timeout_s``."""
+    """The task once it is no longer running. Raises ExecutionTimeoutError after
+    ``timeout_s``, and ExecutionError at once when the task reports a status the provider
+    does not know."""
     run = describe_run(task.task_id, cluster_id)
     start = clock()
     deadline = start + timeout_s
     next_interval = poll_intervals()
     report(f"{run}: {task.status.value}")
-    while task.status not in TERMINAL_TASK_STATUSES:
+    while _running(task, run):
         remaining = deadline - clock()
         if remaining <= 0:
             raise ExecutionTimeoutError(
@@ -81,3 +82,18 @@ def wait_for_task(
             report(f"{run}: {latest.status.value} ({clock() - start:.0f} s)")
         task = latest
     return task
+
+
+def _running(task: TaskResponse, run: str) -> bool:
+    """Whether the task is still running; raises for a status the provider does not know."""
+    status_class = task_status_class(task.status)
+    if status_class is None:
+        raise ExecutionError(
+            f"The {run} reports status {task.status.value!r}, which this provider does not "
+            "know (the API may be newer than it): it cannot tell whether the run is still "
+            f"going or how it ended, so it stopped waiting. Look it up with "
+            f"get_task({task.task_id!r}).",
+            task_id=task.task_id,
+            status=task.status.value,
+        )
+    return status_class is TaskStatusClass.RUNNING

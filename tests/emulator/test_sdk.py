@@ -292,6 +292,26 @@ def test_canceled_run_and_task_duration_switch(sdk: Sdk, server: Emulator) -> No
     assert cluster.completed_at is None
 
 
+def test_task_status_switch_ends_runs_with_that_status(sdk: Sdk, server: Emulator) -> None:
+    """``task_status``: a run ends SKIPPED (a 1.3.1 status the SDK reads), without results
+    or error, and the cluster reports it; the next GETs still answer it."""
+    created = _create(sdk, vector_body(cluster_name="skipped"))
+    assert created.cluster_id is not None
+    server.faults({"task_status": "SKIPPED"})
+
+    task = sdk.clusters.execute_clustering_clusters(created.cluster_id, **sdk.kw)
+    deadline = time.monotonic() + 10
+    while sdk.tasks.get_task(task.task_id, authorization=sdk.auth).status.value != "SKIPPED":
+        assert time.monotonic() < deadline, "the run never reported SKIPPED"
+        time.sleep(TASK_DURATION / 10)
+
+    skipped = sdk.tasks.get_task(task.task_id, authorization=sdk.auth)
+    assert skipped.status.value == "SKIPPED" and skipped.error is None and not skipped.outputs
+    cluster = sdk.clusters.get_cluster(created.cluster_id, **sdk.kw)
+    assert cluster.status is not None and cluster.status.value == "SKIPPED"
+    assert cluster.completed_at is None
+
+
 def test_task_outcome_rates_cannot_exceed_one(server: Emulator) -> None:
     with pytest.raises(httpx.HTTPStatusError) as refused:
         server.faults({"task_failure_rate": 0.6, "task_partial_rate": 0.6})

@@ -23,7 +23,9 @@ from .requests import (
     SortOption,
 )
 from .responses import (
-    TERMINAL_TASK_STATUSES,
+    FAILED_TASK_STATUSES,
+    RUNNING_TASK_STATUSES,
+    TASK_STATUS_CLASSES,
     ClusteringEnrichmentResponse,
     ClusterListStats,
     ClusterMetadata,
@@ -36,11 +38,15 @@ from .responses import (
     PaginationResponse,
     TaskResponse,
     TaskStatus,
+    TaskStatusClass,
     ValidationErrorItem,
+    task_status_class,
 )
 
 __all__ = [
-    "TERMINAL_TASK_STATUSES",
+    "FAILED_TASK_STATUSES",
+    "RUNNING_TASK_STATUSES",
+    "TASK_STATUS_CLASSES",
     "ApplyClusterEnrichmentRequest",
     "AttributeBasedConfig",
     "ClusterExecutionOutputs",
@@ -69,7 +75,9 @@ __all__ = [
     "SourceEnrichmentConfig",
     "TaskResponse",
     "TaskStatus",
+    "TaskStatusClass",
     "ValidationErrorItem",
     "VectorBasedConfig",
     "WeightLearningConfig",
+    "task_status_class",
 ]

@@ -1,9 +1,11 @@
-"""Response bodies of the Clusters API (mixpeek SDK 1.3.1)."""
+"""Response bodies of the Clusters API (mixpeek SDK 1.3.1), and what each task status means."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import Field
@@ -11,7 +13,9 @@ from pydantic import Field
 from ._base import ResponseModel
 
 __all__ = [
-    "TERMINAL_TASK_STATUSES",
+    "FAILED_TASK_STATUSES",
+    "RUNNING_TASK_STATUSES",
+    "TASK_STATUS_CLASSES",
     "ClusterListStats",
     "ClusterMetadata",
     "ClusterModel",
@@ -23,13 +27,18 @@ __all__ = [
     "PaginationResponse",
     "TaskResponse",
     "TaskStatus",
+    "TaskStatusClass",
     "ValidationErrorItem",
     "HTTPValidationError",
+    "task_status_class",
 ]
 
 
 class TaskStatus(StrEnum):
-    """TaskStatusEnum of 1.3.1. The SDK rejects any other value in a response."""
+    """Status of a task (a clustering run): the TaskStatusEnum of SDK 1.3.1, plus QUEUED and
+    INTERRUPTED (SDK 1.3.2) and DEACTIVATED (by SDK 1.3.400). A response may carry any other
+    value: it is read as it is, and the provider reports it by name as a status it does not
+    know."""
 
     PENDING = "PENDING"
     IN_PROGRESS = "IN_PROGRESS"
@@ -44,16 +53,83 @@ class TaskStatus(StrEnum):
     ACTIVE = "ACTIVE"
     ARCHIVED = "ARCHIVED"
     SUSPENDED = "SUSPENDED"
+    QUEUED = "QUEUED"
+    INTERRUPTED = "INTERRUPTED"
+    DEACTIVATED = "DEACTIVATED"
+
+    @classmethod
+    def _missing_(cls, value: object) -> TaskStatus | None:
+        """Any other text: a member of its own, not one of the declared ones (so reading
+        never fails on a status newer than this provider; ``task_status_class`` gives it
+        no class)."""
+        if not isinstance(value, str) or not value:
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
 
 
-TERMINAL_TASK_STATUSES = frozenset(
+class TaskStatusClass(StrEnum):
+    """What a task status says about a run."""
+
+    RUNNING = "running"  # still going: followed (polled), never started a second time
+    SUCCEEDED = "succeeded"
+    SUCCEEDED_WITH_ERRORS = "succeeded with errors"  # results written, some parts failed
+    FAILED = "failed"  # ended without (new) results: reported, fails a create
+
+
+#: The one declaration of what each status means, for every status the API can report.
+#: The 1.3.1 SDK names only PENDING, IN_PROGRESS and PROCESSING as running and COMPLETED,
+#: COMPLETED_WITH_ERRORS, FAILED and CANCELED as terminal. The other six are read the way
+#: safest for the user's data: a run the provider cannot see completing is never reported
+#: as a success, and never waited on until the timeout (whose error says the next ``up``
+#: follows the run, which it only does for a running one):
+#: - SKIPPED: the run was skipped and did nothing -> failed, so the user sees it instead of
+#:   a success over the previous results;
+#: - UNKNOWN: the server could not tell -> failed: reported by name at once, never polled;
+#: - DRAFT: not submitted, nothing will run it -> failed (waiting could only time out);
+#: - ACTIVE, ARCHIVED, SUSPENDED: lifecycle statuses of entities (buckets, collections,
+#:   namespaces), not of a run in progress -> failed. (A SUSPENDED run that resumes later is
+#:   seen by ``pulumi refresh``; the next ``up`` after the failure starts a new run.)
+#: Newer APIs: QUEUED (waiting for a worker) -> running; INTERRUPTED and DEACTIVATED -> failed.
+#: A status outside this table is not known (``task_status_class`` gives None): the wait
+#: stops at once and names it.
+TASK_STATUS_CLASSES: Mapping[TaskStatus, TaskStatusClass] = MappingProxyType(
     {
-        TaskStatus.COMPLETED,
-        TaskStatus.COMPLETED_WITH_ERRORS,
-        TaskStatus.FAILED,
-        TaskStatus.CANCELED,
+        TaskStatus.PENDING: TaskStatusClass.RUNNING,
+        TaskStatus.IN_PROGRESS: TaskStatusClass.RUNNING,
+        TaskStatus.PROCESSING: TaskStatusClass.RUNNING,
+        TaskStatus.QUEUED: TaskStatusClass.RUNNING,
+        TaskStatus.COMPLETED: TaskStatusClass.SUCCEEDED,
+        TaskStatus.COMPLETED_WITH_ERRORS: TaskStatusClass.SUCCEEDED_WITH_ERRORS,
+        TaskStatus.FAILED: TaskStatusClass.FAILED,
+        TaskStatus.CANCELED: TaskStatusClass.FAILED,
+        TaskStatus.INTERRUPTED: TaskStatusClass.FAILED,
+        TaskStatus.DEACTIVATED: TaskStatusClass.FAILED,
+        TaskStatus.SKIPPED: TaskStatusClass.FAILED,
+        TaskStatus.UNKNOWN: TaskStatusClass.FAILED,
+        TaskStatus.DRAFT: TaskStatusClass.FAILED,
+        TaskStatus.ACTIVE: TaskStatusClass.FAILED,
+        TaskStatus.ARCHIVED: TaskStatusClass.FAILED,
+        TaskStatus.SUSPENDED: TaskStatusClass.FAILED,
     }
 )
+
+
+def task_status_class(status: str | None) -> TaskStatusClass | None:
+    """The class of ``status`` (a TaskStatus or its text); None for a status not known."""
+    return TASK_STATUS_CLASSES.get(TaskStatus(status)) if status else None
+
+
+def _statuses(status_class: TaskStatusClass) -> frozenset[TaskStatus]:
+    return frozenset(s for s, c in TASK_STATUS_CLASSES.items() if c is status_class)
+
+
+#: Statuses of a run that is still going (an ``up`` follows it instead of starting one).
+RUNNING_TASK_STATUSES = _statuses(TaskStatusClass.RUNNING)
+#: Statuses of a run that ended without (new) results: a create fails with the task's error.
+FAILED_TASK_STATUSES = _statuses(TaskStatusClass.FAILED)
 
 
 class ClusterMetadata(ResponseModel):

@@ -77,10 +77,12 @@ class ClusterExecution(
     """A clustering run (``POST /v1/clusters/{cluster_id}/execute``, SDK 1.3.1).
 
     Create starts a run of ``cluster_id`` and, with ``wait`` (the default), follows it until
-    it ends, showing each status change in the ``pulumi up`` output; a run still PENDING or
-    PROCESSING (e.g. from an interrupted ``up``) is followed instead of starting a second one.
-    FAILED or CANCELED fails the create with the task's error, COMPLETED_WITH_ERRORS succeeds
-    with a warning, and a run that outlasts ``timeout_seconds`` fails naming its task id.
+    it ends, showing each status change in the ``pulumi up`` output; a run still running
+    (PENDING, QUEUED, IN_PROGRESS, PROCESSING; e.g. from an interrupted ``up``) is followed
+    instead of starting a second one. A failed status (FAILED, CANCELED, SKIPPED, UNKNOWN, ...)
+    fails the create with the task's error, and a status the provider does not know fails it
+    at once, naming it; COMPLETED_WITH_ERRORS succeeds with a warning, and a run that outlasts
+    ``timeout_seconds`` fails naming its task id.
 
     A change to ``cluster_id``, ``triggers``, ``namespace`` or ``endpoint`` is a new run
     (replacement); ``wait`` and ``timeout_seconds`` never are. Pass the cluster as
