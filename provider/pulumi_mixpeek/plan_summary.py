@@ -5,10 +5,12 @@
     mixpeek-plan-summary preview.json --fail-on-delete > comment.md
 
 Prints Markdown: a one-line verdict first, the change counts, a table of every Mixpeek
-resource that would be replaced or deleted (with the properties forcing a replacement), the
-Mixpeek resources created or updated, and the policy violations with their enforcement
-level. A replacement discards the cluster's runs and output collections, so it is never
-hidden in a long preview.
+cluster that would be replaced or deleted (with the properties forcing a replacement), the
+other Mixpeek changes, and the policy violations with their enforcement level. Replacing or
+deleting a cluster deletes it on the server (its output collections are kept), so it is
+never hidden in a long preview. Runs and enrichments are named for what they are: replacing
+a ``ClusterExecution`` starts a new run, replacing a ``ClusterEnrichment`` applies it again,
+and deleting either only removes it from the state (its delete makes no API call).
 
 Input. ``pulumi preview --json`` prints one of two forms, and both are read (files, or
 standard input):
@@ -20,8 +22,8 @@ standard input):
 Only names, property names and policy messages are printed, never input values (they may
 hold data the program did not mark secret).
 
-Exit status: 0; 1 when ``--fail-on-replace`` or ``--fail-on-delete`` trips (the verdict says
-what would be replaced or deleted); 2 when an input cannot be read.
+Exit status: 0; 1 when ``--fail-on-replace`` or ``--fail-on-delete`` trips, only on a cluster
+replaced or deleted (the verdict says which); 2 when an input cannot be read.
 """
 
 from __future__ import annotations
@@ -33,7 +35,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from ._constants import PACKAGE_NAME, TYPE_TOKEN_PREFIX
+from ._constants import (
+    CLUSTER_TOKEN,
+    ENRICHMENT_TOKEN,
+    EXECUTION_TOKEN,
+    PACKAGE_NAME,
+    TYPE_TOKEN_PREFIX,
+)
+from .resources.cluster import CLUSTER_TYPE
+from .resources.enrichment import TYPE_TOKEN as ENRICHMENT_TYPE
+from .resources.execution import TYPE_TOKEN as EXECUTION_TYPE
 
 __all__ = [
     "InputError",
@@ -66,6 +77,16 @@ _COUNT_WORDS = {
     "import": "to import",
     "same": "unchanged",
 }
+#: Resources whose replace or delete deletes nothing on the server: a replaced run is a new
+#: run, a replaced enrichment is applied again, and deleting either only leaves the state.
+#: Every other Mixpeek resource (a cluster) is deleted on the server by a replace or delete.
+_RUN_TYPES = frozenset({EXECUTION_TYPE, EXECUTION_TOKEN})
+_ENRICHMENT_TYPES = frozenset({ENRICHMENT_TYPE, ENRICHMENT_TOKEN})
+_CLUSTER_TYPES = frozenset({CLUSTER_TYPE, CLUSTER_TOKEN})
+#: What a run's or an enrichment's step does, by op, shown after its line.
+_STATE_ONLY = "nothing is deleted on the server"
+_RUN_EFFECTS = {"create": "starts a run", "replace": "starts a new run", "delete": _STATE_ONLY}
+_ENRICHMENT_EFFECTS = {"create": "applies it", "replace": "applies it again", "delete": _STATE_ONLY}
 #: Policy events call the advisory level "warning" (apitype.PolicyEvent).
 _LEVELS = {"warning": "advisory", "none": "disabled"}
 
@@ -95,6 +116,25 @@ class Step:
     def is_mixpeek(self) -> bool:
         """A dynamic resource of this package, or one of the native plugin's."""
         return self.type.startswith(TYPE_TOKEN_PREFIX) or self.type.startswith(f"{PACKAGE_NAME}:")
+
+    @property
+    def deletes_on_server(self) -> bool:
+        """A Mixpeek replace or delete that deletes something on the server: any but a run's
+        or an enrichment's (whose delete makes no API call)."""
+        return (
+            self.is_mixpeek
+            and self.op in {"replace", "delete"}
+            and self.type not in _RUN_TYPES | _ENRICHMENT_TYPES
+        )
+
+    @property
+    def effect(self) -> str:
+        """What a run's or an enrichment's step does, in words; "" for other resources."""
+        if self.type in _RUN_TYPES:
+            return _RUN_EFFECTS.get(self.op, "")
+        if self.type in _ENRICHMENT_TYPES:
+            return _ENRICHMENT_EFFECTS.get(self.op, "")
+        return ""
 
 
 @dataclass(frozen=True)
@@ -128,6 +168,10 @@ class Plan:
 
     def mixpeek(self, *ops: str) -> list[Step]:
         return [s for s in self.steps.values() if s.is_mixpeek and s.op in ops]
+
+    def destructive(self, *ops: str) -> list[Step]:
+        """The Mixpeek steps that delete something on the server (clusters), of ``ops``."""
+        return [s for s in self.mixpeek(*ops) if s.deletes_on_server]
 
     @property
     def mandatory(self) -> list[Violation]:
@@ -294,7 +338,7 @@ def verdict(plan: Plan) -> str:
     if plan.failed:
         reason = _cell(plan.errors[0]) if plan.errors else "see the preview log"
         return f"❌ **Preview failed:** {reason}"
-    replaced, deleted = plan.mixpeek("replace"), plan.mixpeek("delete")
+    replaced, deleted = plan.destructive("replace"), plan.destructive("delete")
     if replaced or deleted:
         what = " and ".join(
             part
@@ -304,14 +348,17 @@ def verdict(plan: Plan) -> str:
             )
             if part
         )
-        noun = "resource" if len(replaced) + len(deleted) == 1 else "resources"
+        noun = (
+            "cluster" if all(s.type in _CLUSTER_TYPES for s in replaced + deleted) else "resource"
+        )
+        noun += "s" * (len(replaced) + len(deleted) != 1)
         return (
-            f"⚠️ **Destructive:** {what} Mixpeek {noun}; the runs and output collections of "
-            "a replaced or deleted cluster are discarded."
+            f"⚠️ **Destructive:** {what} Mixpeek {noun}; a replaced or deleted cluster is "
+            "deleted on the server (its output collections are kept)."
         )
     if not any(count for op, count in plan.counts.items() if op != "same") and not plan.steps:
         return "✅ **No changes.**"
-    return "✅ **Safe:** no Mixpeek resource is replaced or deleted."
+    return "✅ **Safe:** no Mixpeek cluster is replaced or deleted."
 
 
 def render(plan: Plan) -> str:
@@ -321,7 +368,7 @@ def render(plan: Plan) -> str:
     ]
     lines += [f"**Changes:** {' · '.join(counts) or 'none'}", ""]
 
-    destructive = plan.mixpeek("replace", "delete")
+    destructive = plan.destructive("replace", "delete")
     if destructive:
         lines += ["| action | resource | forced by |", "|---|---|---|"]
         for step in destructive:
@@ -332,12 +379,17 @@ def render(plan: Plan) -> str:
             lines.append(f"| **{step.op}** | {_cell(_resource(step))} | {cause} |")
         lines.append("")
 
-    others = plan.mixpeek("create", "update", "import")
+    others = [s for s in plan.mixpeek(*_CHANGE_OPS.values()) if not s.deletes_on_server]
     if others:
         lines.append("Other Mixpeek changes:")
         for step in others:
-            changed = f": {_code(step.diff_reasons)}" if step.diff_reasons else ""
-            lines.append(f"- {step.op} {_resource(step)}{changed}")
+            effect = f" ({step.effect})" if step.effect else ""
+            if step.op == "delete":
+                lines.append(f"- remove {_resource(step)} from the state{effect}")
+                continue
+            reasons = step.replace_reasons if step.op == "replace" else step.diff_reasons
+            changed = f": {_code(reasons)}" if reasons else ""
+            lines.append(f"- {step.op} {_resource(step)}{changed}{effect}")
         lines.append("")
 
     if plan.violations:
@@ -384,12 +436,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--fail-on-replace",
         action="store_true",
-        help="exit 1 when a Mixpeek resource would be replaced",
+        help="exit 1 when a Mixpeek cluster would be replaced (deleted and created again)",
     )
     parser.add_argument(
         "--fail-on-delete",
         action="store_true",
-        help="exit 1 when a Mixpeek resource would be deleted",
+        help="exit 1 when a Mixpeek cluster would be deleted (removing a run or an "
+        "enrichment from the program deletes nothing on the server)",
     )
     return parser
 
@@ -402,8 +455,8 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
         print(f"mixpeek-plan-summary: {exc}", file=sys.stderr)
         return 2
     sys.stdout.write(render(plan))
-    tripped = (args.fail_on_replace and plan.mixpeek("replace")) or (
-        args.fail_on_delete and plan.mixpeek("delete")
+    tripped = (args.fail_on_replace and plan.destructive("replace")) or (
+        args.fail_on_delete and plan.destructive("delete")
     )
     return 1 if tripped else 0
 

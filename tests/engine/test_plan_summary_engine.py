@@ -2,8 +2,11 @@
 
 A stack with three clusters is brought up, then the program changes so that the preview
 holds a create, an in-place update, a replacement forced by `vector_config`, a delete and
-policy violations. The summary command runs as the installed console script, as a pipeline
-runs it, on both forms of `preview --json` (the digest, and the engine event stream).
+policy violations. Another stack, of both faces, has a cluster's run and enrichment: a new
+`triggers` value (a new run) and a removed enrichment (which only leaves the state) are
+not destructive and do not trip `--fail-on-delete`; a removed cluster does. The summary
+command runs as the installed console script, as a pipeline runs it, on both forms of
+`preview --json` (the digest, and the engine event stream).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.engine.helpers import Stack
+from tests.engine.helpers import BOTH_FACES, Face, Stack
 
 pytestmark = pytest.mark.engine
 
@@ -133,8 +136,8 @@ def test_summary_of_the_digest_and_the_gates(changed_stack: Stack, tmp_path: Pat
     result = summarize(str(path))
     lines = result.stdout.splitlines()
     assert lines[0] == (
-        "⚠️ **Destructive:** replaces 1 and deletes 1 Mixpeek resources; the runs and output "
-        "collections of a replaced or deleted cluster are discarded."
+        "⚠️ **Destructive:** replaces 1 and deletes 1 Mixpeek clusters; a replaced or deleted "
+        "cluster is deleted on the server (its output collections are kept)."
     )
     assert [line for line in lines if line.startswith("- **")] == [
         "- **advisory** `cluster-requires-description` on `kept`: Set `description` to say "
@@ -164,7 +167,113 @@ def test_summary_of_the_digest_and_the_gates(changed_stack: Stack, tmp_path: Pat
     result = summarize(str(path), "--fail-on-replace", "--fail-on-delete")
     assert result.returncode == 0, result.stdout
     lines = result.stdout.splitlines()
-    assert lines[0] == "✅ **Safe:** no Mixpeek resource is replaced or deleted."
+    assert lines[0] == "✅ **Safe:** no Mixpeek cluster is replaced or deleted."
     assert "| action | resource | forced by |" not in lines
     assert "**Policy violations:** none." in lines
     changed_stack.run("destroy", "--yes")
+
+
+#: Clusters, runs and enrichments from spec.json (``{module}``: the face's module).
+RUNS_PROGRAM = """\
+import json
+from pathlib import Path
+
+import pulumi_mixpeek as mixpeek
+
+spec = json.loads(Path("spec.json").read_text())
+clusters = {{name: {module}.Cluster(name, **args) for name, args in spec["clusters"].items()}}
+runs = {{
+    name: {module}.ClusterExecution(
+        name, cluster_id=clusters[args["cluster"]].id, triggers=args["triggers"]
+    )
+    for name, args in spec["runs"].items()
+}}
+for name, args in spec["enrichments"].items():
+    {module}.ClusterEnrichment(
+        name,
+        clustering_ids=[clusters[args["cluster"]].id],
+        source_collection_id="col_products",
+        triggers=[runs[args["run"]].task_id],
+    )
+"""
+
+
+def declare_runs(
+    stack: Stack, *, clusters: tuple[str, ...], triggers: list[str], enrichment: bool
+) -> None:
+    spec = {
+        "clusters": {name: cluster(name) for name in clusters},
+        "runs": {"products-run": {"cluster": "products", "triggers": triggers}},
+        "enrichments": (
+            {"products-labels": {"cluster": "products", "run": "products-run"}}
+            if enrichment
+            else {}
+        ),
+    }
+    (stack.project.root / "spec.json").write_text(json.dumps(spec))
+
+
+def preview_both_forms(stack: Stack, tmp_path: Path) -> list[Path]:
+    """The event stream and the digest of `pulumi preview --json` (no policy pack)."""
+    paths = []
+    for name, env in (("events.json", STREAMING), ("digest.json", None)):
+        before = len(stack.api_requests())
+        result = stack.project.run("preview", "--json", env=env)
+        assert len(stack.api_requests()) == before, "preview must not call the API"
+        path = tmp_path / name
+        path.write_text(result.stdout)
+        paths.append(path)
+    return paths
+
+
+NEW_RUN = "- replace ClusterExecution `products-run`: `triggers` (starts a new run)"
+STATE_ONLY = (
+    "- remove ClusterEnrichment `products-labels` from the state (nothing is deleted on the server)"
+)
+
+
+@pytest.mark.parametrize("face", BOTH_FACES, indirect=True)
+def test_runs_and_enrichments_are_not_destructive(face: Face, stack: Stack, tmp_path: Path) -> None:
+    module = face.cluster_class.rsplit(".", 1)[0]
+    (stack.project.root / "__main__.py").write_text(RUNS_PROGRAM.format(module=module))
+    declare_runs(stack, clusters=("products", "retired"), triggers=["v1"], enrichment=True)
+    stack.run("up", "--yes")
+
+    # A new data version and the enrichment removed: a new run, a record leaving the state.
+    declare_runs(stack, clusters=("products", "retired"), triggers=["v2"], enrichment=False)
+    for path in preview_both_forms(stack, tmp_path):
+        result = summarize(str(path), "--fail-on-delete", "--fail-on-replace")
+        assert result.returncode == 0, result.stdout + result.stderr
+        lines = result.stdout.splitlines()
+        assert lines[0] == "✅ **Safe:** no Mixpeek cluster is replaced or deleted.", path
+        assert "**Changes:** 1 to replace · 1 to delete · 3 unchanged" in lines
+        assert NEW_RUN in lines and STATE_ONLY in lines
+        assert "| action | resource | forced by |" not in lines
+        assert "Destructive" not in result.stdout and "output collections" not in result.stdout
+
+    # The cluster `retired` removed too: that deletes a cluster on the server.
+    declare_runs(stack, clusters=("products",), triggers=["v2"], enrichment=False)
+    for path in preview_both_forms(stack, tmp_path):
+        result = summarize(str(path), "--fail-on-delete")
+        assert result.returncode == 1, result.stdout + result.stderr
+        lines = result.stdout.splitlines()
+        assert lines[0] == (
+            "⚠️ **Destructive:** deletes 1 Mixpeek cluster; a replaced or deleted cluster is "
+            "deleted on the server (its output collections are kept)."
+        )
+        start = lines.index("| action | resource | forced by |")
+        assert lines[start + 2 : start + 4] == [
+            "| **delete** | Cluster `retired` | removed from the program |",
+            "",
+        ]
+        assert NEW_RUN in lines and STATE_ONLY in lines
+        assert summarize(str(path), "--fail-on-replace").returncode == 0
+
+    # What `up` sends is what the summary said: one run started, one cluster deleted.
+    (retired,) = [c for c in stack.server_clusters() if c["cluster_name"] == "retired"]
+    before = len(stack.api_requests())
+    stack.run("up", "--yes")
+    sent = [f"{r['method']} {r['path'].split('/')[-1]}" for r in stack.api_requests()[before:]]
+    writes = [call for call in sent if not call.startswith("GET")]
+    assert sorted(writes) == ["DELETE " + retired["cluster_id"], "POST execute"], sent
+    assert [c["cluster_name"] for c in stack.server_clusters()] == ["products"]

@@ -8,11 +8,19 @@ import json
 from pathlib import Path
 
 import pytest
+from pulumi_mixpeek._constants import CLUSTER_TOKEN, ENRICHMENT_TOKEN, EXECUTION_TOKEN
 from pulumi_mixpeek.plan_summary import main
+from pulumi_mixpeek.resources.cluster import CLUSTER_TYPE as CLUSTER
+from pulumi_mixpeek.resources.enrichment import TYPE_TOKEN as ENRICHMENT
+from pulumi_mixpeek.resources.execution import TYPE_TOKEN as EXECUTION
 
 pytestmark = pytest.mark.unit
 
-CLUSTER = "pulumi-python:dynamic/mixpeek:Cluster"
+#: (Cluster, ClusterExecution, ClusterEnrichment) type tokens of each face.
+FACES = {
+    "dynamic": (CLUSTER, EXECUTION, ENRICHMENT),
+    "native": (CLUSTER_TOKEN, EXECUTION_TOKEN, ENRICHMENT_TOKEN),
+}
 
 
 def run(stdin: str, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -67,12 +75,7 @@ def test_other_resources_are_counted_but_not_listed(capsys: pytest.CaptureFixtur
             step("delete", "bucket", "aws:s3/bucket:Bucket"),
             step("update", "native", "mixpeek:index:Cluster", diffReasons=["metadata"]),
             step("create", "mixpeek", "pulumi:providers:mixpeek"),
-            step(
-                "replace",
-                "run",
-                "pulumi-python:dynamic/mixpeek:ClusterExecution",
-                replaceReasons=["cluster_id"],
-            ),
+            step("replace", "reshaped", replaceReasons=["vector_config"]),
         ],
         "changeSummary": {"delete": 1, "replace": 1},
     }
@@ -80,8 +83,100 @@ def test_other_resources_are_counted_but_not_listed(capsys: pytest.CaptureFixtur
     assert code == 0  # the only delete is not a Mixpeek resource
     assert "bucket" not in out and "providers" not in out
     assert "- update Cluster `native`: `metadata`" in out
-    assert "| **replace** | ClusterExecution `run` | `cluster_id` |" in out
+    assert "| **replace** | Cluster `reshaped` | `vector_config` |" in out
     assert "v1" not in out  # input values are never printed
+
+
+@pytest.mark.parametrize("face", list(FACES))
+def test_a_new_run_or_enrichment_is_not_destructive(
+    face: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cluster, execution, enrichment = FACES[face]
+    digest = {
+        "steps": [
+            step("same", "products", cluster),
+            step("create", "first-run", execution),
+            step("replace", "nightly", execution, replaceReasons=["triggers"]),
+            step("create-replacement", "labels", enrichment, replaceReasons=["triggers"]),
+            step("delete-replaced", "labels", enrichment, replaceReasons=["triggers"]),
+        ],
+        "changeSummary": {"create": 1, "replace": 2, "same": 1},
+    }
+    code, out, _ = run(json.dumps(digest), "--fail-on-replace", "--fail-on-delete", capsys=capsys)
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[0] == "✅ **Safe:** no Mixpeek cluster is replaced or deleted."
+    assert "- create ClusterExecution `first-run` (starts a run)" in lines
+    assert "- replace ClusterExecution `nightly`: `triggers` (starts a new run)" in lines
+    assert "- replace ClusterEnrichment `labels`: `triggers` (applies it again)" in lines
+    assert "| action | resource | forced by |" not in lines
+    assert "Destructive" not in out and "discarded" not in out
+
+
+@pytest.mark.parametrize("face", list(FACES))
+def test_removing_a_run_or_enrichment_only_leaves_the_state(
+    face: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cluster, execution, enrichment = FACES[face]
+    digest = {
+        "steps": [
+            step("same", "products", cluster),
+            step("delete", "nightly", execution),
+            step("delete", "labels", enrichment),
+        ],
+        "changeSummary": {"delete": 2, "same": 1},
+    }
+    code, out, _ = run(json.dumps(digest), "--fail-on-replace", "--fail-on-delete", capsys=capsys)
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[0] == "✅ **Safe:** no Mixpeek cluster is replaced or deleted."
+    assert (
+        "- remove ClusterExecution `nightly` from the state (nothing is deleted on the server)"
+    ) in lines
+    assert (
+        "- remove ClusterEnrichment `labels` from the state (nothing is deleted on the server)"
+    ) in lines
+    assert "| action | resource | forced by |" not in lines
+
+
+@pytest.mark.parametrize("face", list(FACES))
+def test_a_cluster_deleted_or_replaced_trips_the_gates(
+    face: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cluster, execution, enrichment = FACES[face]
+    digest = {
+        "steps": [
+            step("delete", "retired", cluster),
+            step("delete", "labels", enrichment),
+            step("replace", "nightly", execution, replaceReasons=["triggers"]),
+        ],
+        "changeSummary": {"delete": 2, "replace": 1},
+    }
+    text = json.dumps(digest)
+    code, out, _ = run(text, "--fail-on-delete", capsys=capsys)
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == (
+        "⚠️ **Destructive:** deletes 1 Mixpeek cluster; a replaced or deleted cluster is "
+        "deleted on the server (its output collections are kept)."
+    )
+    start = lines.index("| action | resource | forced by |")
+    assert lines[start : start + 4] == [
+        "| action | resource | forced by |",
+        "|---|---|---|",
+        "| **delete** | Cluster `retired` | removed from the program |",
+        "",
+    ]
+    assert "- replace ClusterExecution `nightly`: `triggers` (starts a new run)" in lines
+    assert run(text, "--fail-on-replace", capsys=capsys)[0] == 0  # no cluster is replaced
+
+    digest["steps"] = [step("replace", "reshaped", cluster, replaceReasons=["vector_config"])]
+    code, out, _ = run(json.dumps(digest), "--fail-on-replace", capsys=capsys)
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "⚠️ **Destructive:** replaces 1 Mixpeek cluster; a replaced or deleted cluster is "
+        "deleted on the server (its output collections are kept)."
+    )
 
 
 def test_preview_error_is_the_verdict(capsys: pytest.CaptureFixture[str]) -> None:
