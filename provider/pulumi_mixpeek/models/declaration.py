@@ -183,7 +183,8 @@ class ClusterExecutionDeclaration(RequestModel):
     timeout_seconds: int = Field(
         1800,
         ge=1,
-        description="How long to wait for the run before failing (the run goes on).",
+        description="How long to wait for the run; a run still going then is recorded with a "
+        "warning, and the next up follows it.",
         json_schema_extra=_PROVIDER,
     )
     namespace: str | None = Field(
