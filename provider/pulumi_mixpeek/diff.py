@@ -6,8 +6,9 @@
   user's replaceOnChanges works) with ``replaces`` = exactly the changed immutable fields;
 - a value not known yet counts as changed;
 - ``cluster_name`` is always set: check generates one for an unnamed cluster and keeps it;
-- ``namespace`` is compared as a place (``location.same_namespace``): the recorded name and
-  the ``namespace_id`` the API returned both name the namespace the cluster lives in;
+- ``namespace`` is compared as a place, by the one rule ``location.same_namespace`` (a name
+  and its ``ns_`` id are the same namespace), for every resource, in ``changed_fields``,
+  which the native plugin's diff uses too;
 - replacement order: cluster names are unique per namespace, so a replacement that keeps the
   same name in the same namespace must delete first (whether the provider or the user's
   replaceOnChanges asks for the replacement); otherwise the new cluster is created before the
@@ -41,33 +42,33 @@ def changed_fields(
     news: Mapping[str, Any],
     model: type[BaseModel] = ClusterDeclaration,
 ) -> list[str]:
-    """Input fields whose declared value really changed (old outputs vs new inputs)."""
+    """Input fields whose declared value really changed (``olds``: the old outputs, or the
+    previous inputs; ``news``: the new inputs). ``namespace`` changed unless
+    ``same_namespace`` says it is the same one."""
     old = canonical_inputs(olds, model)
     new = canonical_inputs(news, model)
     changed = []
     for name in diffable_fields(model):
         value = new.get(name)
-        if contains_unknown(value):
+        if name == "namespace":
+            if same_namespace(olds, news) is not True:
+                changed.append(name)
+        elif contains_unknown(value):
             changed.append(name)
         elif not same_value(old.get(name), value):
             changed.append(name)
     return changed
 
 
-def _changes(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
-    place = same_namespace(olds, news)
-    return [n for n in changed_fields(olds, news) if n != "namespace" or place is not True]
-
-
 def replaced_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
     """The changed fields that force a replacement (``olds``: previous inputs or outputs)."""
     immutable = replace_fields()
-    return [name for name in _changes(olds, news) if name in immutable]
+    return [name for name in changed_fields(olds, news) if name in immutable]
 
 
 def diff_cluster(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
     """``olds``: the previous outputs; ``news``: the checked inputs (engine keys included)."""
-    changed = _changes(olds, news)
+    changed = changed_fields(olds, news)
     if not changed:
         return DiffResult(changes=False)
     immutable = replace_fields()

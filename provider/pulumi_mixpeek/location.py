@@ -3,9 +3,11 @@
 A cluster exists in one namespace of one API endpoint. ``check`` records both as inputs
 (``namespace``, ``endpoint``: the declared value, else the stack's configuration), so the
 engine stores them, shows them in preview and diffs them: a changed namespace or endpoint is
-a replacement (the cluster moves). Every later operation on an existing cluster (read,
-update, delete, a replacement's delete) addresses the place recorded for it, never the
-configuration of the day, so changing ``mixpeek:namespace`` cannot orphan a cluster.
+a replacement (the cluster moves); the same namespace written by name or by its ``ns_`` id is
+no change (``same_namespace``, the one rule check, every diff and the plugin apply). Every
+later operation on an existing cluster (read, update, delete, a replacement's delete)
+addresses the place recorded for it, never the configuration of the day, so changing
+``mixpeek:namespace`` cannot orphan a cluster.
 
 State written before the namespace was recorded has neither input. For such a resource the
 place is the ``namespace_id`` output the API returned at create (X-Namespace accepts the
@@ -107,21 +109,42 @@ def cluster_location(props: Mapping[str, Any], settings: ProviderSettings) -> Lo
 
 
 def same_namespace(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool | None:
-    """Whether the new ``namespace`` is the one the cluster lives in: True, False, or None
-    when that cannot be told without the API (a name against an ``ns_`` id, or an unknown
-    value). ``olds`` are the previous outputs (recorded namespace and ``namespace_id``)."""
+    """Whether the new ``namespace`` is the one recorded in ``olds``: the one rule for "the
+    same namespace", applied by check, by the diff of every resource and by the plugin.
+
+    ``olds`` is a previous state (outputs, or check's previous inputs): its recorded
+    ``namespace`` (a name or an ``ns_`` id) and, for a Cluster, the ``namespace_id`` the API
+    answered (where the cluster lives). A namespace is written by name or by id; names are
+    unique, so two different names, or two different ids, are two namespaces. Which id a
+    name has is known only when the API paired them (``namespace_id`` next to a recorded
+    name); a name against an id nobody paired:
+
+    - in a state that holds a ``namespace_id`` (a Cluster's): not known (None), which diff
+      counts as a move. The cluster is read, updated and deleted in the recorded namespace,
+      and a 404 there counts as gone, so a name that may be another namespace must never be
+      recorded for it without the move;
+    - in any other state (a run's, an enrichment's, or check's previous inputs): presumed the
+      same (True). A run or an enrichment only reads in its namespace (never deletes there),
+      and one whose cluster really moved is renewed anyway, for the cluster's new id; check
+      only keeps a generated name on it, and diff, which sees the ``namespace_id``, decides.
+
+    True also when nothing new is recorded (state from before namespaces were recorded: no
+    move); None when the new value is not known yet or nothing was recorded to compare with.
+    """
     new = news.get("namespace")
     old = _text(olds.get("namespace"))
     old_id = _text(olds.get("namespace_id"))
     if is_unknown(new) or not (new is None or isinstance(new, str)):
         return None  # not known yet, or not a namespace at all (check reports it)
-    if new is None:
-        # Nothing recorded (state from before namespaces were recorded): no move.
+    if new is None or new in (old, old_id):
         return True
-    if new in (old, old_id):
-        return True
-    if old is None and old_id is None:
+    recorded = [value for value in (old, old_id) if value is not None]
+    if not recorded:
         return None
-    if new.startswith(NAMESPACE_ID_PREFIX):
-        return False if old_id is not None or (old or "").startswith(NAMESPACE_ID_PREFIX) else None
-    return False if old is not None and not old.startswith(NAMESPACE_ID_PREFIX) else None
+    if any(_is_id(value) == _is_id(new) for value in recorded):
+        return False  # two names, or two ids
+    return None if old_id is not None else True
+
+
+def _is_id(namespace: str) -> bool:
+    return namespace.startswith(NAMESPACE_ID_PREFIX)
