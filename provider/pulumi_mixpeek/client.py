@@ -437,6 +437,7 @@ class MixpeekClient:
     ) -> ClusterMetadata:
         """``found`` when it is the cluster this create made (see ``create_cluster``), else
         NameTakenError."""
+        lines = list(differences(found))
         created = found.created_at
         if created is not None and created.tzinfo is None:
             created = created.replace(tzinfo=UTC)
@@ -447,8 +448,9 @@ class MixpeekClient:
                 f"cluster {found.cluster_id} holds the name, but it was created {when}, before "
                 "this create was sent: it is not this create's",
             )
-            raise name_taken_error(name, found.cluster_id, namespace=self.namespace)
-        lines = list(differences(found))
+            raise name_taken_error(
+                name, found.cluster_id, namespace=self.namespace, differences=lines
+            )
         if lines:
             raise name_taken_error(
                 name, found.cluster_id, namespace=self.namespace, differences=lines
