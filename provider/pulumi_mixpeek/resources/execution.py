@@ -78,11 +78,13 @@ class ClusterExecution(
 
     Create starts a run of ``cluster_id`` and, with ``wait`` (the default), follows it until
     it ends, showing each status change in the ``pulumi up`` output; a run still running
-    (PENDING, QUEUED, IN_PROGRESS, PROCESSING; e.g. from an interrupted ``up``) is followed
-    instead of starting a second one. A failed status (FAILED, CANCELED, SKIPPED, UNKNOWN, ...)
-    fails the create with the task's error, and a status the provider does not know fails it
-    at once, naming it; COMPLETED_WITH_ERRORS succeeds with a warning, and a run that outlasts
-    ``timeout_seconds`` fails naming its task id.
+    (PENDING, QUEUED, IN_PROGRESS, PROCESSING) that an interrupted ``up`` started, and that
+    no other resource owns, is followed instead of starting a second one. A failed status
+    (FAILED, CANCELED, SKIPPED, UNKNOWN, ...) fails the create with the task's error, and a
+    status the provider does not know fails it at once, naming it; COMPLETED_WITH_ERRORS
+    succeeds with a warning, and a run that outlasts ``timeout_seconds`` is recorded as it is,
+    with a warning naming its task id: the next ``up`` follows it (an update), never starting a
+    second run for the same ``triggers``.
 
     A change to ``cluster_id``, ``triggers``, ``namespace`` or ``endpoint`` is a new run
     (replacement); ``wait`` and ``timeout_seconds`` never are. Pass the cluster as
