@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+import types
+from typing import Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 __all__ = ["INTERNAL", "INTERNAL_KEY", "RequestModel", "ResponseModel"]
 
@@ -25,6 +27,38 @@ class RequestModel(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _json_type(cls, value: Any, info: ValidationInfo) -> Any:
+        """A true/false field takes only a JSON boolean, a number field only a JSON number,
+        as the official SDK's models type them (pydantic's lax mode would read ``"yes"`` or
+        ``1`` as true and ``"500"`` as 500). A whole number sent as a float stays a number:
+        the engine sends every number as a float."""
+        field = cls.model_fields.get(info.field_name or "")
+        kinds = _scalar_kinds(field.annotation) if field is not None else set()
+        if value is None or not kinds:
+            return value
+        # pydantic's own error types and texts, so a message reads the same either way.
+        if kinds == {bool} and not isinstance(value, bool):
+            raise PydanticCustomError("bool_type", "Input should be a valid boolean")
+        if kinds <= {int, float} and isinstance(value, str | bool):
+            if kinds == {int}:
+                raise PydanticCustomError("int_type", "Input should be a valid integer")
+            raise PydanticCustomError("float_type", "Input should be a valid number")
+        return value
+
+
+def _scalar_kinds(annotation: Any) -> set[type]:
+    """{bool}, {int}, {int, float}, ... when ``annotation`` is such a scalar (or one of them
+    or None); empty for anything else (strings, enums, models, lists, mappings)."""
+    if annotation in (bool, int, float):
+        return {annotation}
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if args and all(a in (bool, int, float) for a in args):
+            return set(args)
+    return set()
 
 
 class ResponseModel(BaseModel):
