@@ -60,12 +60,14 @@ CONFIG_API_KEY = "mixpeek:apiKey"
 CONFIG_NAMESPACE = "mixpeek:namespace"
 CONFIG_ENDPOINT = "mixpeek:endpoint"
 CONFIG_MAX_RETRIES = "mixpeek:maxRetries"
+CONFIG_API_VERSION = "mixpeek:apiVersion"
 
 #: Environment fallbacks, read when the stack configuration does not set a value.
 ENV_API_KEY = "MIXPEEK_API_KEY"
 ENV_NAMESPACE = "MIXPEEK_NAMESPACE"
 ENV_ENDPOINT = "MIXPEEK_ENDPOINT"
 ENV_MAX_RETRIES = "MIXPEEK_MAX_RETRIES"
+ENV_API_VERSION = "MIXPEEK_API_VERSION"
 
 TIMEOUT_CONNECT_S = 10.0
 TIMEOUT_READ_S = 60.0

@@ -72,6 +72,7 @@ from .errors import (
     redact,
     status_error,
 )
+from .levels import ApiLevel, api_level
 from .models import (
     ApplyClusterEnrichmentRequest,
     ClusteringEnrichmentResponse,
@@ -164,9 +165,12 @@ class MixpeekClient:
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
         notify: Callable[[str], None] = report,
+        level: ApiLevel | None = None,
     ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.namespace = namespace
+        #: The API level spoken (``levels.py``); the provider reads what the level allows.
+        self.level = level or api_level(None)
         self._api_key = api_key
         self._http = http_client or httpx.Client(timeout=_default_timeout())
         self._owns_http = http_client is None
@@ -187,6 +191,7 @@ class MixpeekClient:
             namespace=settings.require_namespace(),
             http_client=http_client,
             max_retries=settings.checked_max_retries(),
+            level=settings.checked_api_level(),
         )
 
     def __repr__(self) -> str:
@@ -294,9 +299,24 @@ class MixpeekClient:
         response = self._send("PATCH", _cluster_path(identifier), action=action, json=payload)
         return self._parse(ClusterModel, response, action)
 
-    def delete_cluster(self, cluster_id: str) -> None:
-        """DELETE by id. Raises NotFoundError when it is already gone."""
-        self._send("DELETE", _cluster_path(cluster_id), action=f"delete cluster {cluster_id!r}")
+    def delete_cluster(
+        self, cluster_id: str, *, keep_output_collections: bool | None = None
+    ) -> None:
+        """DELETE by id. Raises NotFoundError when it is already gone. With
+        ``keep_output_collections`` (API 1.3.783) the query says whether the cluster's output
+        collections are deleted with it (``cascade_output_collections``); None sends no
+        query (1.3.1, which always keeps them)."""
+        params = (
+            None
+            if keep_output_collections is None
+            else {"cascade_output_collections": "false" if keep_output_collections else "true"}
+        )
+        self._send(
+            "DELETE",
+            _cluster_path(cluster_id),
+            action=f"delete cluster {cluster_id!r}",
+            params=params,
+        )
 
     def iter_clusters(
         self, request: ListClustersRequest | None = None, *, page_size: int = LIST_PAGE_SIZE

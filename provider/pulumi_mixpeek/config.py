@@ -19,11 +19,13 @@ from urllib.parse import urlsplit
 
 from ._constants import (
     CONFIG_API_KEY,
+    CONFIG_API_VERSION,
     CONFIG_ENDPOINT,
     CONFIG_MAX_RETRIES,
     CONFIG_NAMESPACE,
     DEFAULT_ENDPOINT,
     ENV_API_KEY,
+    ENV_API_VERSION,
     ENV_ENDPOINT,
     ENV_MAX_RETRIES,
     ENV_NAMESPACE,
@@ -31,6 +33,7 @@ from ._constants import (
     MAX_RETRIES_LIMIT,
 )
 from .errors import ConfigurationError, MissingCredentialsError
+from .levels import API_VERSIONS, DEFAULT_API_VERSION, ApiLevel, api_level
 
 __all__ = ["CONFIG_VARIABLES", "ConfigVariable", "ProviderSettings", "validate_endpoint"]
 
@@ -81,6 +84,14 @@ CONFIG_VARIABLES: tuple[ConfigVariable, ...] = (
         "\"Retries and lost responses\" in the README.",
         default=str(MAX_RETRIES),
         type="integer",
+    ),
+    ConfigVariable(
+        CONFIG_API_VERSION,
+        ENV_API_VERSION,
+        "The Mixpeek API level to speak: `1.3.783` (today's API) or `1.3.1` (older and "
+        "self-hosted deployments); see \"API levels\" in the README. Changing it changes no "
+        "resource.",
+        default=DEFAULT_API_VERSION,
     ),
 )
 
@@ -158,6 +169,8 @@ class ProviderSettings:
     #: Retries after the first attempt of one request (``mixpeek:maxRetries``), or the
     #: text that was configured when it is not a number in range (refused at first use).
     max_retries: int | str = MAX_RETRIES
+    #: ``mixpeek:apiVersion`` as configured (None: the default); checked at first use.
+    api_version: str | None = None
 
     @classmethod
     def resolve(
@@ -174,6 +187,7 @@ class ProviderSettings:
             namespace=_first(config(CONFIG_NAMESPACE), env.get(ENV_NAMESPACE)),
             api_key=_first(config(CONFIG_API_KEY), env.get(ENV_API_KEY)),
             max_retries=_retries(_first(config(CONFIG_MAX_RETRIES), env.get(ENV_MAX_RETRIES))),
+            api_version=_first(config(CONFIG_API_VERSION), env.get(ENV_API_VERSION)),
         )
 
     def require_api_key(self) -> str:
@@ -217,6 +231,17 @@ class ProviderSettings:
             f"`{CONFIG_MAX_RETRIES}` / {ENV_MAX_RETRIES} is {self.max_retries!r}; it must be a "
             f"whole number from 0 to {MAX_RETRIES_LIMIT} (default {MAX_RETRIES})."
         )
+
+    def checked_api_level(self) -> ApiLevel:
+        """The API level to speak. Raises ConfigurationError for a version it does not know."""
+        version = self.api_version or DEFAULT_API_VERSION
+        if version not in API_VERSIONS:
+            raise ConfigurationError(
+                f"`{CONFIG_API_VERSION}` / {ENV_API_VERSION} is {version!r}; it must be one of "
+                f"{', '.join(API_VERSIONS)} (default {DEFAULT_API_VERSION}). Set it with "
+                f"`pulumi config set {CONFIG_API_VERSION} {DEFAULT_API_VERSION}`."
+            )
+        return api_level(version)
 
     def checked_endpoint(self) -> str:
         return validate_endpoint(self.endpoint)

@@ -30,6 +30,7 @@ from pydantic import BaseModel
 from ._constants import DEFAULTS_KEY
 from ._unknowns import contains_unknown, is_unknown
 from .fields import diffable_fields, replace_fields
+from .levels import SEED_API_VERSION, ApiLevel, api_level
 from .location import same_namespace
 from .models.declaration import ClusterDeclaration
 from .normalize import canonical_inputs, same_value
@@ -60,24 +61,53 @@ def changed_fields(
     return changed
 
 
-def replaced_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
-    """The changed fields that force a replacement (``olds``: previous inputs or outputs)."""
+def _changes_in_place(
+    name: str, old: Mapping[str, Any], new: Mapping[str, Any], level: ApiLevel
+) -> bool:
+    """Whether the change of the immutable field ``name`` is one ``level``'s PATCH makes: the
+    field itself is changed in place there (and still has a value: PATCH cannot clear it,
+    null leaves it as it is), or only keys of it that are, none removed."""
+    before, after = old.get(name), new.get(name)
+    if after is None or contains_unknown(after):
+        return False
+    if name in level.in_place:
+        return True
+    keys = level.in_place_keys(name)
+    if not keys or not isinstance(before, dict) or not isinstance(after, dict):
+        return False
+    if any(after.get(key) is None for key in keys if before.get(key) is not None):
+        return False
+    rest = [{k: v for k, v in side.items() if k not in keys} for side in (before, after)]
+    return same_value(rest[0], rest[1])
+
+
+def replaced_fields(
+    olds: Mapping[str, Any], news: Mapping[str, Any], level: ApiLevel | None = None
+) -> list[str]:
+    """The changed fields that force a replacement at ``level`` (default: the seed's, whose
+    in-place fields are the ones marked so) (``olds``: previous inputs or outputs)."""
+    level = level or api_level(SEED_API_VERSION)
     immutable = replace_fields()
-    return [name for name in changed_fields(olds, news) if name in immutable]
+    old, new = canonical_inputs(olds), canonical_inputs(news)
+    return [
+        name
+        for name in changed_fields(olds, news)
+        if name in immutable and not _changes_in_place(name, old, new, level)
+    ]
 
 
-def diff_cluster(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
-    """``olds``: the previous outputs; ``news``: the checked inputs (engine keys included)."""
-    changed = changed_fields(olds, news)
-    if not changed:
+def diff_cluster(
+    olds: Mapping[str, Any], news: Mapping[str, Any], level: ApiLevel | None = None
+) -> DiffResult:
+    """``olds``: the previous outputs; ``news``: the checked inputs (engine keys included);
+    ``level``: the API level spoken (what its PATCH changes in place)."""
+    if not changed_fields(olds, news):
         return DiffResult(changes=False)
-    immutable = replace_fields()
-    replaces = [name for name in changed if name in immutable]
     # Set even when nothing here forces a replacement: the user's replaceOnChanges can turn
     # an in-place change into a replacement, and the engine then reads this flag too.
     return DiffResult(
         changes=None,
-        replaces=replaces,
+        replaces=replaced_fields(olds, news, level),
         delete_before_replace=_delete_first(olds, news, same_namespace(olds, news)),
     )
 

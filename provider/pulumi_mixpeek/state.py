@@ -17,6 +17,7 @@ from pydantic_core import PydanticUndefined
 
 from ._constants import DEFAULTS_KEY
 from .fields import field_names, replace_fields
+from .levels import ApiLevel
 from .models import ClusterMetadata, LLMLabelingInput, SourceEnrichmentConfig
 from .models.declaration import ClusterDeclaration
 from .normalize import canonical_inputs, same_value
@@ -32,7 +33,13 @@ __all__ = [
 
 #: Declared fields GET does not return (description is write-only in 1.3.1; where the
 #: cluster lives is recorded by check, see location.py).
-NOT_READ_BACK: tuple[str, ...] = ("description", "adopt", "namespace", "endpoint")
+NOT_READ_BACK: tuple[str, ...] = (
+    "description",
+    "adopt",
+    "keep_output_collections",
+    "namespace",
+    "endpoint",
+)
 
 #: vector_config fields ClusterMetadata does not carry in 1.3.1 (sample_size came in 1.3.2;
 #: the legacy enrich_source and the deprecated per-algorithm parameters have no column).
@@ -87,9 +94,12 @@ def _enrich_source_collection(meta: ClusterMetadata, before: Mapping[str, Any]) 
     return declared if live == (declared or legacy) else live
 
 
-def live_inputs(meta: ClusterMetadata, previous: Mapping[str, Any]) -> dict[str, Any]:
+def live_inputs(
+    meta: ClusterMetadata, previous: Mapping[str, Any], level: ApiLevel | None = None
+) -> dict[str, Any]:
     """The canonical inputs describing ``meta``; ``previous`` (the last state, inputs or
-    outputs) supplies the fields GET does not return."""
+    outputs) supplies the fields GET does not return (at ``level``: description is read
+    back where the level returns it)."""
     before = canonical_inputs(previous)
     raw: dict[str, Any] = {
         "collection_ids": meta.input_collections,
@@ -113,6 +123,8 @@ def live_inputs(meta: ClusterMetadata, previous: Mapping[str, Any]) -> dict[str,
         }
     for name in NOT_READ_BACK:
         raw[name] = before.get(name)
+    if level is not None and level.reads_description:
+        raw["description"] = meta.description
     return canonical_inputs(raw)
 
 
@@ -126,7 +138,9 @@ def _without_additions(live: Any, before: Any) -> Any:
     return live
 
 
-def refreshed_inputs(meta: ClusterMetadata, previous: Mapping[str, Any]) -> dict[str, Any]:
+def refreshed_inputs(
+    meta: ClusterMetadata, previous: Mapping[str, Any], level: ApiLevel | None = None
+) -> dict[str, Any]:
     """The inputs a refresh stores: ``live_inputs``, minus what the server added to the
     configuration the cluster was created with.
 
@@ -139,7 +153,7 @@ def refreshed_inputs(meta: ClusterMetadata, previous: Mapping[str, Any]) -> dict
     declaration has no history with the cluster.)
     """
     before = canonical_inputs(previous)
-    live = live_inputs(meta, previous)
+    live = live_inputs(meta, previous, level)
     if not before:
         # No previous state at all: `pulumi import` reads a cluster it knows only by id.
         # Nothing was sent that the server could have added to, so all of it is the cluster.

@@ -607,10 +607,24 @@ MUTABLE_CHANGES: dict[str, Any] = {
 
 
 def test_patch_body_and_update_fields_agree() -> None:
-    assert set(PatchClusterRequest.model_fields) == update_fields()
+    # keep_output_collections changes in place but only in the state: no PATCH key.
+    assert set(MUTABLE_CHANGES) == update_fields() - {"keep_output_collections"}
+    assert set(MUTABLE_CHANGES) <= set(PatchClusterRequest.model_fields)
 
 
-@pytest.mark.parametrize("field", sorted(update_fields()))
+def test_keep_output_collections_changes_only_the_state(
+    server: Emulator, provider: ClusterProvider
+) -> None:
+    cluster_id, outs = create(provider, VECTOR)
+    news = check(provider, {**VECTOR, "keep_output_collections": True})
+    assert outcome(provider.diff(cluster_id, outs, news)) == "update"
+    server.reset()
+    updated = provider.update(cluster_id, outs, news).outs
+    assert [r["method"] for r in server.requests()] == ["GET"]
+    assert updated["keep_output_collections"] is True
+
+
+@pytest.mark.parametrize("field", sorted(MUTABLE_CHANGES))
 def test_update_patches_each_mutable_field(
     server: Emulator, provider: ClusterProvider, field: str
 ) -> None:

@@ -111,7 +111,7 @@ class PulumiProject:
         env = {
             key: value
             for key, value in os.environ.items()
-            if not key.startswith(("MIXPEEK_", "PULUMI_"))
+            if not key.startswith(("MIXPEEK_", "PULUMI_")) or key == "MIXPEEK_API_VERSION"
         }
         env.update(
             {

@@ -151,6 +151,13 @@ TABLE: list[tuple[str, dict[str, Any], dict[str, Any], str, list[str]]] = [
     ("rename", VECTOR, with_(VECTOR, cluster_name="products-v2"), "update", []),
     ("description set", VECTOR, with_(VECTOR, description="all products"), "update", []),
     (
+        "keep_output_collections set (recorded in state, no API call)",
+        VECTOR,
+        with_(VECTOR, keep_output_collections=True),
+        "update",
+        [],
+    ),
+    (
         "description changed",
         with_(VECTOR, description="a"),
         with_(VECTOR, description="b"),
@@ -530,7 +537,9 @@ def test_only_the_pickled_provider_changed_is_no_change() -> None:
 
 
 def test_mutability_is_declared_once_and_as_specified() -> None:
-    assert update_fields() == {"cluster_name", "description", "metadata"}
+    assert update_fields() == {
+        "cluster_name", "description", "metadata", "keep_output_collections"
+    }
     assert replace_fields() == {
         "namespace",
         "endpoint",

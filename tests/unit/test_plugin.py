@@ -250,6 +250,7 @@ def test_native_face_matches_the_schema() -> None:
         "namespace": "namespace",
         "endpoint": "endpoint",
         "max_retries": "maxRetries",
+        "api_version": "apiVersion",
     }
     assert {names[p] for p in provider if p in names} == set(
         SCHEMA["provider"]["inputProperties"]

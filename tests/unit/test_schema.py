@@ -213,6 +213,7 @@ CHANGES: dict[str, tuple[DiffFn, dict[str, Any], dict[str, dict[str, Any]]]] = {
             "namespace": _vector(namespace="ns-production"),
             "endpoint": _vector(endpoint="https://eu.mixpeek.example"),
             "adopt": _vector(adopt=True),
+            "keep_output_collections": _vector(keep_output_collections=True),
         },
     ),
     "ClusterExecution": (

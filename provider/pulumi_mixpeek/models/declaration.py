@@ -112,7 +112,7 @@ class ClusterDeclaration(RequestModel):
     )
     description: str | None = Field(
         None,
-        description="Description (write-only in API 1.3.1: set, never read back).",
+        description="Description (API 1.3.1: write-only, set and never read back).",
         json_schema_extra=_UPDATE,
     )
     metadata: dict[str, Any] | None = Field(
@@ -145,6 +145,15 @@ class ClusterDeclaration(RequestModel):
             "(refused when its immutable configuration differs); created when none exists."
         ),
         json_schema_extra=_PROVIDER,
+    )
+    keep_output_collections: bool = Field(
+        False,
+        description=(
+            "Keep the cluster's output collections when it is deleted or replaced (API "
+            "1.3.783 deletes them by default; 1.3.1 always keeps them). Recorded in state "
+            "without an API call, so run up after changing it, before a destroy."
+        ),
+        json_schema_extra=_UPDATE,
     )
 
 

@@ -53,14 +53,34 @@ class CreateClusterRequest(RequestModel):
     source_enrichment_config: SourceEnrichmentConfig | None = Field(
         None, description="Fields written back; only used with enrich_source_collection."
     )
+    description: str | None = Field(
+        None, description="Description (API 1.3.783; 1.3.1 sets it by PATCH only)."
+    )
+    metadata: dict[str, Any] | None = Field(
+        None, description="User metadata (API 1.3.783; 1.3.1 sets it by PATCH only)."
+    )
 
 
 class PatchClusterRequest(RequestModel):
-    """Body of ``PATCH /v1/clusters/{cluster_identifier}``: the three mutable fields."""
+    """Body of ``PATCH /v1/clusters/{cluster_identifier}``: 1.3.1 takes cluster_name,
+    description and metadata; 1.3.783 also the rest (``levels.py`` says which a level
+    sends)."""
 
     cluster_name: str | None = Field(None, description="New cluster name.")
     description: str | None = Field(None, description="New description (write-only in 1.3.1).")
     metadata: dict[str, Any] | None = Field(None, description="User metadata (replaces).")
+    llm_labeling: LLMLabelingInput | None = Field(
+        None, description="LLM labeling, used by the next run (API 1.3.783)."
+    )
+    filters: dict[str, Any] | None = Field(
+        None, description="Pre-filter, used by the next run (API 1.3.783)."
+    )
+    sample_size: int | None = Field(
+        None, description="Documents per run, used by the next run (API 1.3.783)."
+    )
+    algorithm_params: dict[str, Any] | None = Field(
+        None, description="Algorithm parameters, used by the next run (API 1.3.783)."
+    )
 
 
 class SortOption(RequestModel):

@@ -200,6 +200,9 @@ class ClusterMetadata(ResponseModel):
     completed_at: datetime | None = Field(None, description="Last successful completion time.")
     llm_labeling_errors: list[str] | None = Field(None, description="LLM labeling failures.")
     metadata: dict[str, Any] | None = Field(None, description="User metadata.")
+    description: str | None = Field(
+        None, description="Description (returned from API 1.3.783; 1.3.1 does not read it)."
+    )
 
 
 class ClusterStats(ResponseModel):

@@ -55,6 +55,7 @@ from pydantic import ValidationError
 from .._constants import (
     CLUSTER_TOKEN,
     CONFIG_API_KEY,
+    CONFIG_API_VERSION,
     CONFIG_ENDPOINT,
     CONFIG_MAX_RETRIES,
     CONFIG_NAMESPACE,
@@ -195,7 +196,13 @@ class MixpeekProvider(Provider):
         self._settings = ProviderSettings.resolve(get)
         known = {
             key: get(key)
-            for key in (CONFIG_API_KEY, CONFIG_NAMESPACE, CONFIG_ENDPOINT, CONFIG_MAX_RETRIES)
+            for key in (
+                CONFIG_API_KEY,
+                CONFIG_NAMESPACE,
+                CONFIG_ENDPOINT,
+                CONFIG_MAX_RETRIES,
+                CONFIG_API_VERSION,
+            )
             if get(key) is not None
         }
         for resource in self._resources.values():

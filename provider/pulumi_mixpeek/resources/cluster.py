@@ -54,6 +54,7 @@ class ClusterBase(Declared):
     namespace: pulumi.Output[str]
     endpoint: pulumi.Output[str]
     adopt: pulumi.Output[bool | None]
+    keep_output_collections: pulumi.Output[bool | None]
     # -- computed (ClusterMetadata) ---------------------------------------------------------
     cluster_id: pulumi.Output[str]
     namespace_id: pulumi.Output[str]
@@ -107,6 +108,7 @@ class ClusterBase(Declared):
         namespace: pulumi.Input[str] | None = None,
         endpoint: pulumi.Input[str] | None = None,
         adopt: pulumi.Input[bool] | None = None,
+        keep_output_collections: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         inputs: dict[str, Any] = {
@@ -124,14 +126,17 @@ class ClusterBase(Declared):
             "namespace": namespace,
             "endpoint": endpoint,
             "adopt": adopt,
+            "keep_output_collections": keep_output_collections,
         }
         self._declare(resource_name, inputs, opts)
 
 
 class Cluster(ClusterBase, pulumi.dynamic.Resource, module="mixpeek", name="Cluster"):
     """A Mixpeek cluster: groups the documents of collections by vector similarity or by
-    attributes (Clusters API, mixpeek SDK 1.3.1). Changing `cluster_name`, `description` or
-    `metadata` updates it in place; any other change replaces it (deleting first when the
+    attributes (Clusters API). Changing `cluster_name`, `description` or `metadata` updates it
+    in place, and at API level 1.3.783 (``mixpeek:apiVersion``, the default) also
+    `llm_labeling`, `filters`, `vector_config.sample_size` and
+    `vector_config.algorithm_params`; any other change replaces it (deleting first when the
     replacement keeps the same `cluster_name`, since names are unique in a namespace)."""
 
     __annotations__ = ClusterBase.__annotations__

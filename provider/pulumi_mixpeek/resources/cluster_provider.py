@@ -40,6 +40,7 @@ from ..client import MixpeekClient, shared_client
 from ..diff import diff_cluster, replaced_fields
 from ..errors import AdoptionError, APIResponseValidationError, MixpeekError, NotFoundError
 from ..fields import update_fields
+from ..levels import ApiLevel
 from ..location import Location, cluster_location, recorded_inputs
 from ..models import ClusterMetadata, CreateClusterRequest, PatchClusterRequest
 from ..normalize import canonical_inputs, same_value, strip_internal
@@ -118,7 +119,10 @@ class ClusterProvider(StatelessProvider):
             # The engine checks a replacement again without previous inputs; the name is
             # derived from the declaration, so that check gives the same one.
             kept = previous.get("cluster_name")
-            keep = isinstance(kept, str) and kept and not replaced_fields(previous, inputs)
+            level = self._current_settings().checked_api_level()
+            keep = (
+                isinstance(kept, str) and kept and not replaced_fields(previous, inputs, level)
+            )
             inputs["cluster_name"] = (
                 kept if keep else generate_cluster_name(random_seed or _seed(news), declared)
             )
@@ -127,7 +131,13 @@ class ClusterProvider(StatelessProvider):
 
     @user_facing
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
-        return diff_cluster(_olds, _news)
+        # Before a replacement deletes the old cluster (in this process: the engine runs a
+        # deployment's diffs and deletes in one provider process, diff first), it must know
+        # whether the new declaration keeps the output collections.
+        result = diff_cluster(_olds, _news, self._current_settings().checked_api_level())
+        if result.replaces and canonical_inputs(strip_internal(_news)).get(KEEP):
+            _KEEP_ON_DELETE.add(_id)
+        return result
 
     # -- API operations -----------------------------------------------------------------
     @user_facing
@@ -140,9 +150,16 @@ class ClusterProvider(StatelessProvider):
                 return adopt_existing(client, declared, existing)
             # Nothing to adopt (also the case when a replacement re-creates an adopted
             # cluster): create it as declared.
-        fields = CreateClusterRequest.model_fields
-        # check() always sets cluster_name (generated when omitted), so a create whose
-        # response was lost can be found again by name instead of being repeated.
+        level = client.level
+        # The create body: what it takes at this level (1.3.1: no description or metadata,
+        # set by a PATCH after it). check() always sets cluster_name (generated when
+        # omitted), so a create whose response was lost can be found again by name instead
+        # of being repeated.
+        fields = {
+            n
+            for n in CreateClusterRequest.model_fields
+            if n not in update_fields() or n == "cluster_name" or n in level.create_fields
+        }
         body = CreateClusterRequest.model_validate(
             {k: v for k, v in declared.items() if k in fields}
         )
@@ -151,7 +168,9 @@ class ClusterProvider(StatelessProvider):
         )
         cluster_id = _cluster_id(meta)
         # The mutable fields the create body cannot carry (1.3.1: description, metadata).
-        patch = _patch({n: declared.get(n) for n in update_fields() if n not in fields})
+        patch = _patch(
+            {n: declared.get(n) for n in update_fields() if n not in fields and n in _PATCHED}
+        )
         if patch is not None:
             try:
                 client.patch_cluster(cluster_id, patch)
@@ -168,7 +187,7 @@ class ClusterProvider(StatelessProvider):
         if meta is None:
             _require_recorded(location, id_, "read")
             return ReadResult("", {})
-        inputs = refreshed_inputs(meta, previous)
+        inputs = refreshed_inputs(meta, previous, location.settings.checked_api_level())
         if not previous:
             # `pulumi import` (native face): nothing is known but the id. Record where the
             # cluster was read, as check records it for a declared cluster.
@@ -184,16 +203,17 @@ class ClusterProvider(StatelessProvider):
         declared = canonical_inputs(strip_internal(_news))
         # What may be PATCHed is what the declaration marks mutable (fields.update_fields);
         # a field whose value is removed is cleared.
+        # The cluster is where the old state says (a change of place is a replacement).
+        client = self._client(olds)
         patch = _patch(
             {
                 n: declared.get(n)
                 for n in update_fields()
-                if not same_value(old.get(n), declared.get(n))
+                if n in _PATCHED and not same_value(old.get(n), declared.get(n))
             },
             clear=True,
+            extra=_in_place_changes(old, declared, client.level),
         )
-        # The cluster is where the old state says (a change of place is a replacement).
-        client = self._client(olds)
         try:
             if patch is not None:
                 client.patch_cluster(id_, patch)
@@ -209,9 +229,14 @@ class ClusterProvider(StatelessProvider):
 
     @user_facing
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
-        location = self._location(strip_internal(_props))
+        props = strip_internal(_props)
+        location = self._location(props)
+        client = shared_client(location.settings)
+        keep = bool(props.get(KEEP)) or id_ in _KEEP_ON_DELETE
         try:
-            shared_client(location.settings).delete_cluster(id_)
+            client.delete_cluster(
+                id_, keep_output_collections=keep if client.level.cascade_delete else None
+            )
         except NotFoundError:
             # Gone from the namespace it lives in: done. Gone from a namespace the state does
             # not name is no proof of anything.
@@ -245,7 +270,8 @@ def adopt_existing(
         {
             n: declared.get(n)
             for n in update_fields()
-            if (
+            if n in _PATCHED
+            and (
                 declared.get(n) is not None
                 if n in NOT_READ_BACK
                 else not same_value(live.get(n), declared.get(n))
@@ -271,10 +297,41 @@ def _with_defaults(inputs: dict[str, Any], source: Mapping[str, Any]) -> dict[st
     return {**inputs, DEFAULTS_KEY: list(defaults)} if isinstance(defaults, list) else inputs
 
 
-def _patch(values: Mapping[str, Any], *, clear: bool = False) -> PatchClusterRequest | None:
-    """The PATCH body for these mutable fields, or None when it would be empty. A field
-    without a value is left out, or with ``clear`` sent as its empty value."""
+#: The Cluster input that says whether a delete keeps the output collections.
+KEEP = "keep_output_collections"
+#: Inputs of the Cluster that a PATCH body carries (the others marked ``update``, such as
+#: keep_output_collections, change only the state).
+_PATCHED = frozenset(PatchClusterRequest.model_fields)
+#: Clusters a replacement will delete whose new declaration keeps the output collections
+#: (``diff``; the old state may not say so yet).
+_KEEP_ON_DELETE: set[str] = set()
+
+
+def _in_place_changes(
+    old: Mapping[str, Any], new: Mapping[str, Any], level: ApiLevel
+) -> dict[str, Any]:
+    """PATCH keys and values for what ``level`` changes in place beyond the fields marked
+    ``update`` (e.g. 1.3.783: ``vector_config.sample_size`` as ``sample_size``), where the
+    declaration changed it. diff made anything else a replacement."""
     body: dict[str, Any] = {}
+    for path, key in level.in_place.items():
+        name, _, sub = path.partition(".")
+        before, after = old.get(name), new.get(name)
+        if sub:
+            before = before.get(sub) if isinstance(before, dict) else None
+            after = after.get(sub) if isinstance(after, dict) else None
+        if after is not None and not same_value(before, after):
+            body[key] = after
+    return body
+
+
+def _patch(
+    values: Mapping[str, Any], *, clear: bool = False, extra: Mapping[str, Any] | None = None
+) -> PatchClusterRequest | None:
+    """The PATCH body for these mutable fields (and ``extra`` PATCH keys), or None when it
+    would be empty. A field without a value is left out, or with ``clear`` sent as its empty
+    value."""
+    body: dict[str, Any] = dict(extra or {})
     for name, value in values.items():
         if value is not None:
             body[name] = value

@@ -18,10 +18,11 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, UpdateResult
 
 from ..boundary import user_facing
 from ..errors import EnrichmentError
+from ..levels import SEED_API_VERSION
 from ..models import ApplyClusterEnrichmentRequest, ClusteringEnrichmentResponse
 from ..models.declaration import ClusterEnrichmentDeclaration
 from ..normalize import canonical_inputs, strip_internal
@@ -45,6 +46,26 @@ class ClusterEnrichmentProvider(ReplacingProvider):
     MODEL = MODEL
 
     # -- API operations -----------------------------------------------------------------
+    @user_facing
+    def check(
+        self, olds: dict[str, Any], news: dict[str, Any], random_seed: bytes | None = None
+    ) -> CheckResult:
+        """As every replacing resource; and where the API level has no enrich endpoint
+        (1.3.783), a failure that says what replaces it."""
+        result = super().check(olds, news, random_seed)
+        level = self._current_settings().checked_api_level()
+        if level.enrich_endpoint:
+            return result
+        failure = CheckFailure(
+            "source_collection_id",
+            f"ClusterEnrichment needs POST /v1/clusters/enrich, which API level {level.version} "
+            "(mixpeek:apiVersion) no longer has: set enrich_source_collection=true (with "
+            "source_enrichment_config) on the Cluster, so each run writes its labels into the "
+            f"source collection; or set mixpeek:apiVersion to {SEED_API_VERSION} for a "
+            "deployment that still has the endpoint",
+        )
+        return CheckResult(result.inputs, [*(result.failures or []), failure])
+
     @user_facing
     def create(self, props: dict[str, Any]) -> CreateResult:
         declared = canonical_inputs(strip_internal(props), MODEL)
