@@ -81,7 +81,8 @@ dist: venv
 	$(PY) -m build --outdir $(DIST) emulator
 
 emulator: venv
-	$(VENV)/bin/mixpeek-emulator --port 8080 --api-key $${MIXPEEK_API_KEY:-sk_local_demo}
+	$(VENV)/bin/mixpeek-emulator --port 8080 --api-key $${MIXPEEK_API_KEY:-sk_local_demo} \
+		--api-version 1.3.1
 
 clean:
 	rm -rf $(VENV) examples/*/venv policy/venv .mixpeek-emulator .pulumi-state dist build

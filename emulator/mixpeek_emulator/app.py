@@ -17,8 +17,9 @@ def create_app(svc: Services, *, control_enabled: bool = True) -> ASGIApp:
     """The ASGI application to serve (the outermost layer must be what the server runs)."""
     app = FastAPI(
         title="mixpeek-emulator",
-        description="A local stand-in for the Mixpeek Clusters API (mixpeek SDK 1.3.1).",
-        version="1.3.1",
+        description=f"A local stand-in for the Mixpeek Clusters API at the level of mixpeek SDK "
+        f"{svc.api_version}.",
+        version=svc.api_version,
     )
     app.state.services = svc
     app.state.keyring = svc.keyring

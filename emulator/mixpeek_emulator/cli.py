@@ -17,6 +17,7 @@ from types import FrameType
 
 from .auth import ApiKey, Keyring, parse_api_key
 from .defaults import ENV_FILL_DEFAULTS
+from .levels import API_VERSIONS, DEFAULT_API_VERSION, ENV_API_VERSION
 
 __all__ = ["ENV_API_KEYS", "main", "parse_args"]
 
@@ -28,7 +29,8 @@ DEFAULT_PORT = 8765
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="mixpeek-emulator",
-        description="A local server speaking the Mixpeek Clusters API (mixpeek SDK 1.3.1).",
+        description="A local server speaking the Mixpeek Clusters API, at the level of mixpeek "
+        "SDK 1.3.1 or 1.3.783 (--api-version).",
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (127.0.0.1)")
     parser.add_argument(
@@ -43,6 +45,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--api-key", action="append", default=[], metavar="KEY[:NS1,NS2]",
         help=f"accepted API key, optionally limited to namespaces; repeatable. Also read "
         f"from ${ENV_API_KEYS} (whitespace-separated)",
+    )
+    parser.add_argument(
+        "--api-version", default=None, metavar="|".join(API_VERSIONS),
+        help=f"the API level to speak, named by the SDK release that documents it (default "
+        f"{DEFAULT_API_VERSION}; also ${ENV_API_VERSION})",
     )
     parser.add_argument(
         "--task-duration", type=float, default=1.0, metavar="SECONDS",
@@ -65,6 +72,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.task_duration < 0:
         parser.error("--task-duration must be >= 0")
+    if args.api_version is None:
+        args.api_version = os.environ.get(ENV_API_VERSION, "").strip() or DEFAULT_API_VERSION
+        source = f"${ENV_API_VERSION}"
+    else:
+        source = "--api-version"
+    if args.api_version not in API_VERSIONS:
+        parser.error(
+            f"{source} {args.api_version!r} is not a level this server speaks: use one of "
+            f"{', '.join(API_VERSIONS)}"
+        )
     return args
 
 
@@ -122,6 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log=RequestLog(),
         task_duration=args.task_duration,
         fill_defaults=args.fill_defaults,
+        api_version=args.api_version,
     )
     app = create_app(services, control_enabled=not args.no_control)
     try:

@@ -1,5 +1,7 @@
 """Test controls under ``/_emulator`` (not mounted with ``--no-control``).
 
+- ``GET /_emulator/info``: the server's settings: ``api_version`` (the API level spoken),
+  ``fill_defaults`` and ``task_duration``.
 - ``GET /_emulator/requests``: ``{"requests": [...]}``, every API request since the last
   reset (see requestlog.py for the entry fields).
 - ``POST /_emulator/reset``: clear the request log and the faults; ``?data=true`` also deletes
@@ -21,6 +23,15 @@ from .state import ServicesDep
 __all__ = ["router"]
 
 router = APIRouter(prefix=CONTROL_PREFIX, tags=["emulator controls"])
+
+
+@router.get("/info")
+def info(svc: ServicesDep) -> dict[str, Any]:
+    return {
+        "api_version": svc.api_version,
+        "fill_defaults": svc.fill_defaults,
+        "task_duration": svc.task_duration,
+    }
 
 
 @router.get("/requests")

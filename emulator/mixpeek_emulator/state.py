@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 
 from .auth import Keyring
 from .faults import Faults
+from .levels import DEFAULT_API_VERSION
 from .requestlog import RequestLog
 from .store import Store
 
@@ -24,6 +25,8 @@ class Services:
     task_duration: float = 1.0
     #: Present clusters with server-side defaults and unknown fields (``defaults.py``).
     fill_defaults: bool = False
+    #: The API level spoken (levels.py): "1.3.1" or "1.3.783".
+    api_version: str = DEFAULT_API_VERSION
 
 
 def services(request: Request) -> Services:

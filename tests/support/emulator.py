@@ -2,6 +2,11 @@
 
 The process is started exactly as a user would start it (``python -m mixpeek_emulator``
 with ``--port 0``); its base URL is the first line it prints on stdout.
+
+``api_version`` picks the API level the server speaks (``--api-version``). It defaults to the
+seed level, "1.3.1", which the provider speaks today, so every tier that does not name a level
+(unit-adjacent, integration, engine) runs there; the emulator tier names "1.3.783" where it
+tests today's level.
 """
 
 from __future__ import annotations
@@ -18,18 +23,25 @@ from typing import Any
 
 import httpx
 
-__all__ = ["Emulator", "running_emulator"]
+__all__ = ["SEED_API_VERSION", "TODAY_API_VERSION", "Emulator", "running_emulator",
+           "start_emulator"]
 
 START_TIMEOUT_S = 30.0
+#: The API levels (``mixpeek-emulator --api-version``), named by the SDK release.
+SEED_API_VERSION = "1.3.1"
+TODAY_API_VERSION = "1.3.783"
 
 
 class Emulator:
     """A running emulator process plus helpers for its test-control endpoints."""
 
-    def __init__(self, process: subprocess.Popen[str], base_url: str, args: list[str]) -> None:
+    def __init__(self, process: subprocess.Popen[str], base_url: str, args: list[str],
+                 api_version: str = SEED_API_VERSION) -> None:
         self.process = process
         self.base_url = base_url
         self.args = args
+        #: The API level the server speaks.
+        self.api_version = api_version
         self._http = httpx.Client(base_url=base_url, timeout=10.0)
         # Drain the pipes so a chatty server can never block on a full pipe buffer.
         self.stdout_lines: list[str] = []
@@ -98,8 +110,10 @@ def start_emulator(
     api_keys: Sequence[str] = ("sk_test_emulator",),
     extra_args: Sequence[str] = (),
     env: dict[str, str] | None = None,
+    api_version: str = SEED_API_VERSION,
 ) -> Emulator:
-    args = [sys.executable, "-m", "mixpeek_emulator", "--port", "0", "--db", str(db)]
+    args = [sys.executable, "-m", "mixpeek_emulator", "--port", "0", "--db", str(db),
+            "--api-version", api_version]
     for key in api_keys:
         args += ["--api-key", key]
     args += list(extra_args)
@@ -116,7 +130,7 @@ def start_emulator(
         process.kill()
         _, err = process.communicate(timeout=START_TIMEOUT_S)
         raise RuntimeError(f"mixpeek-emulator did not start: {line!r}\n{err}")
-    return Emulator(process, line, args)
+    return Emulator(process, line, args, api_version)
 
 
 @contextmanager
