@@ -42,6 +42,7 @@ from pydantic_core import PydanticUndefined
 from ._version import __version__
 from .config import CONFIG_VARIABLES
 from .fields import FieldSpec, declared_fields, internal_fields
+from .levels import API_VERSIONS, api_level
 from .lookups import (
     GetClusterArgs,
     GetTaskArgs,
@@ -304,7 +305,12 @@ def _resource_spec(resource: ResourceSchema, registry: _Types) -> dict[str, Any]
     fields = {spec.name: spec for spec in declared_fields(resource.declaration)}
     inputs, required_inputs = registry.properties(resource.declaration, name)
     for field, prop in inputs.items():
-        if fields[field].mutability is Mutability.REPLACE:
+        by_level = _level_note(fields[field], resource.declaration)
+        if by_level:
+            prop["description"] = f"{prop.get('description', '')} {by_level}".strip()
+        elif fields[field].mutability is Mutability.REPLACE:
+            # Only what replaces at every API level: the level is chosen at run time, so a
+            # generated SDK must not force a replacement that today's level makes in place.
             prop["replaceOnChanges"] = True
     server, server_required = registry.properties(resource.server, name)
     outputs = {**inputs, **{k: v for k, v in server.items() if k not in inputs}}
@@ -389,13 +395,34 @@ def package_schema() -> dict[str, Any]:
 
 # -- docs -------------------------------------------------------------------------------------
 
-def _change_text(mutability: Mutability, resource: str) -> str:
+def _change_text(mutability: Mutability, resource: str, note: str = "") -> str:
     noun = re.sub(r"(?<!^)([A-Z])", r" \1", resource).lower()  # ClusterExecution: cluster execution
-    return {
+    text = {
         Mutability.UPDATE: "updates in place",
         Mutability.REPLACE: f"replaces the {noun}",
         Mutability.PROVIDER: "never a change (read at create)",
     }[mutability]
+    return f"{text}; {note[0].lower()}{note[1:]}" if note else text
+
+
+def _level_note(spec: FieldSpec, declaration: type[BaseModel]) -> str:
+    """Where an API level changes ``spec`` in place beyond its own marker (``levels.py``):
+    e.g. "At API level 1.3.783 it updates in place (removing it replaces)."; "" when no
+    level does."""
+    if declaration is not ClusterDeclaration or spec.mutability is not Mutability.REPLACE:
+        return ""
+    notes = []
+    for version in API_VERSIONS:
+        level = api_level(version)
+        keys = sorted(level.in_place_keys(spec.name))
+        if spec.name in level.in_place:
+            notes.append(
+                f"At API level {version} it updates in place (removing it replaces)."
+            )
+        elif keys:
+            listed = ", ".join(f"`{key}`" for key in keys)
+            notes.append(f"At API level {version} a change of only {listed} updates in place.")
+    return " ".join(notes)
 
 
 def _type_text(spec: Mapping[str, Any]) -> str:
@@ -424,13 +451,15 @@ def field_table(resource: ResourceSchema) -> str:
     """The update-vs-replace table of one resource's inputs (README and reference)."""
     rows = ["| input | required | on change | description |", "|---|---|---|---|"]
     for spec in declared_fields(resource.declaration):
-        rows.append(_field_row(spec, resource.name))
+        rows.append(_field_row(spec, resource))
     return "\n".join(rows) + "\n"
 
 
-def _field_row(spec: FieldSpec, resource: str) -> str:
+def _field_row(spec: FieldSpec, resource: ResourceSchema) -> str:
     required = "yes" if spec.required else "no"
-    change = _change_text(spec.mutability, resource)
+    change = _change_text(
+        spec.mutability, resource.name, _level_note(spec, resource.declaration)
+    )
     return f"| `{spec.name}` | {required} | {change} | {_cell(spec.description)} |"
 
 
@@ -474,7 +503,9 @@ def _inputs_table(resource: ResourceSchema, inputs: Mapping[str, Any]) -> list[s
             _type_text(prop),
             "yes" if field.required else "no",
             "" if default is None else f"`{json.dumps(default)}`",
-            _change_text(field.mutability, resource.name),
+            _change_text(
+                field.mutability, resource.name, _level_note(field, resource.declaration)
+            ),
             _cell(field.description),
         ]
         rows.append("| " + " | ".join(cells) + " |")
