@@ -89,8 +89,7 @@ CONFIG_VARIABLES: tuple[ConfigVariable, ...] = (
         CONFIG_API_VERSION,
         ENV_API_VERSION,
         "The Mixpeek API level to speak: `1.3.783` (today's API) or `1.3.1` (older and "
-        "self-hosted deployments); see \"API levels\" in the README. Changing it changes no "
-        "resource.",
+        "self-hosted deployments); see docs/api-levels.md. Changing it changes no resource.",
         default=DEFAULT_API_VERSION,
     ),
 )
