@@ -23,6 +23,14 @@ What a level says, and who reads it:
   ``ClusterEnrichment`` reads it.
 - ``reads_description``: GET returns ``description`` (1.3.783), so its drift shows on
   refresh; at 1.3.1 it is write-only and kept from the state.
+- ``execute_body``: ``POST /v1/clusters/{id}/execute`` takes the optional
+  ExecuteClusterByIdRequest body (1.3.2 onwards: mode, one-run overrides). check and create
+  of a ``ClusterExecution`` read it (1.3.1 takes no body: declared run options are refused).
+- ``groups_endpoint``: ``GET /v1/clusters/{id}/groups`` exists (1.3.2 onwards).
+  ``client.get_cluster_groups`` reads it.
+- ``cursor_paging``: the list POST pages with ``page_size`` and ``page``, or ``cursor`` from
+  the previous page's ``next_cursor`` (1.3.783); 1.3.1 pages with ``limit``/``offset``.
+  ``client.iter_clusters`` reads it.
 """
 
 from __future__ import annotations
@@ -53,6 +61,9 @@ class ApiLevel:
     cascade_delete: bool = False
     enrich_endpoint: bool = True
     reads_description: bool = False
+    execute_body: bool = False
+    groups_endpoint: bool = False
+    cursor_paging: bool = False
 
     def in_place_keys(self, name: str) -> frozenset[str]:
         """The keys of the mapping field ``name`` that PATCH changes in place."""
@@ -76,6 +87,9 @@ _LEVELS: dict[str, ApiLevel] = {
         cascade_delete=True,
         enrich_endpoint=False,
         reads_description=True,
+        execute_body=True,
+        groups_endpoint=True,
+        cursor_paging=True,
     ),
 }
 
