@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 EXAMPLES := $(wildcard examples/*/Pulumi.yaml)
 EXAMPLE_VENVS := $(EXAMPLES:Pulumi.yaml=venv/.installed)
 
-.PHONY: help venv pulumi examples policy lint test demo bench emulator schema dist clean
+.PHONY: help venv pulumi examples policy sdk lint test demo bench emulator schema dist clean
 
 help:
 	@echo "make demo    # run examples/quickstart end to end against a local Mixpeek server"
@@ -19,6 +19,7 @@ help:
 	@echo "make schema  # regenerate schema.json, docs/reference.md and the README's tables"
 	@echo "make dist    # build the wheels and sdists into dist/ (provider; local server)"
 	@echo "make emulator  # run the local Mixpeek API server in the foreground"
+	@echo "make sdk     # the official mixpeek SDK $(SDK_TODAY) in its own virtualenv ($(SDK_TODAY_VENV))"
 
 # The provider with its dev tools, and the local server (its own distribution, emulator/).
 $(STAMP): pyproject.toml emulator/pyproject.toml
@@ -48,11 +49,30 @@ policy/venv/.installed: policy/requirements.txt pyproject.toml
 
 policy: policy/venv/.installed
 
+# The official SDK of today's API level in a virtualenv of its own ($(SDK_TODAY_VENV)): the
+# project's .venv holds mixpeek==1.3.1, the seed level's, and both are the package `mixpeek`.
+# The tests start its python as a subprocess: the emulator driven by it
+# (tests/emulator/test_sdk_today.py) and its CreateClusterRequest's verdicts
+# (tests/integration/test_check_agrees.py). The venv ignores itself in git.
+SDK_TODAY := 1.3.783
+SDK_TODAY_VENV := .venv-sdk-$(SDK_TODAY)
+SDK_TODAY_REQUIREMENTS := tests/sdk/requirements-$(SDK_TODAY).txt
+
+$(SDK_TODAY_VENV)/.installed: $(SDK_TODAY_REQUIREMENTS)
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required" >&2; exit 2; }
+	test -x $(SDK_TODAY_VENV)/bin/python || $(PYTHON) -m venv $(SDK_TODAY_VENV)
+	echo '*' > $(SDK_TODAY_VENV)/.gitignore
+	$(SDK_TODAY_VENV)/bin/python -m pip install -q --disable-pip-version-check \
+		-r $(SDK_TODAY_REQUIREMENTS)
+	touch $@
+
+sdk: $(SDK_TODAY_VENV)/.installed
+
 lint: venv
 	$(VENV)/bin/ruff check provider emulator policy tests scripts/pulumi-run scripts/recover-pending scripts/demo bench
 	$(VENV)/bin/mypy
 
-test: venv pulumi examples policy lint
+test: venv pulumi examples policy sdk lint
 	PULUMI_BIN_DIR="$$(scripts/bootstrap-pulumi)" $(VENV)/bin/pytest
 
 demo: venv pulumi examples
@@ -85,4 +105,4 @@ emulator: venv
 		--api-version 1.3.1
 
 clean:
-	rm -rf $(VENV) examples/*/venv policy/venv .mixpeek-emulator .pulumi-state dist build
+	rm -rf $(VENV) $(SDK_TODAY_VENV) examples/*/venv policy/venv .mixpeek-emulator .pulumi-state dist build
