@@ -51,6 +51,7 @@ from pydantic import BaseModel, ValidationError
 from ._constants import (
     BACKOFF_INITIAL_S,
     BACKOFF_MAX_S,
+    CONFIG_API_VERSION,
     LIST_PAGE_SIZE,
     MAX_RETRIES,
     RETRY_AFTER_MAX_S,
@@ -65,6 +66,7 @@ from .errors import (
     APIError,
     APIResponseValidationError,
     BadRequestError,
+    ConfigurationError,
     ConflictError,
     NotFoundError,
     connection_error,
@@ -79,6 +81,7 @@ from .models import (
     ClusterMetadata,
     ClusterModel,
     CreateClusterRequest,
+    ExecuteClusterRequest,
     ListClustersRequest,
     ListClustersResponse,
     PatchClusterRequest,
@@ -343,13 +346,32 @@ class MixpeekClient:
 
     # -- clustering runs and enrichment ---------------------------------------------------
     def execute_clustering(
-        self, cluster_id: str, *, previous_task_id: str | None
+        self,
+        cluster_id: str,
+        *,
+        previous_task_id: str | None,
+        body: ExecuteClusterRequest | None = None,
     ) -> TaskResponse:
         """POST /v1/clusters/{id}/execute: start a run. ``previous_task_id`` is the cluster's
         ``last_execution_task_id`` before this call; it tells a lost response (the cluster now
         names another run: that one is returned) from a request that never arrived. At most
-        ``max_retries + 1`` POSTs in all."""
+        ``max_retries + 1`` POSTs in all.
+
+        ``body``: the run options (a level with ``execute_body``, 1.3.783), sent with the keys
+        set on it only; None sends no body. A level whose execute takes no body (1.3.1)
+        refuses one before anything is sent."""
         action = f"start a clustering run of cluster {cluster_id!r}"
+        payload = None
+        if body is not None:
+            if not self.level.execute_body:
+                raise ConfigurationError(
+                    f"Could not {action}: API level {self.level.version} "
+                    f"(`{CONFIG_API_VERSION}`) starts a run with no options, but "
+                    f"{', '.join(sorted(body.model_fields_set))} were given; nothing was sent."
+                )
+            payload = body.model_dump(
+                mode="json", by_alias=True, exclude_unset=True, exclude_none=True
+            )
 
         def recover(failure: _Failure) -> TaskResponse | None:
             self._note(
@@ -364,7 +386,7 @@ class MixpeekClient:
             return None
 
         return self._post_budgeted(
-            _cluster_path(cluster_id) + "/execute", TaskResponse, action, None, recover
+            _cluster_path(cluster_id) + "/execute", TaskResponse, action, payload, recover
         )
 
     def get_task(self, task_id: str) -> TaskResponse:

@@ -51,6 +51,16 @@ def test_mutability_is_read_from_the_declarations() -> None:
         "triggers": Mutability.REPLACE,
         "wait": Mutability.PROVIDER,
         "timeout_seconds": Mutability.PROVIDER,
+        # The run options (API 1.3.783's execute body): a change is a new run.
+        "mode": Mutability.REPLACE,
+        "source_execution_ids": Mutability.REPLACE,
+        "assignment_threshold": Mutability.REPLACE,
+        "filters": Mutability.REPLACE,
+        "sample_size": Mutability.REPLACE,
+        "vis_n_components": Mutability.REPLACE,
+        "defer_visualization": Mutability.REPLACE,
+        "layout_stability": Mutability.REPLACE,
+        "llm_labeling": Mutability.REPLACE,
         "namespace": Mutability.REPLACE,
         "endpoint": Mutability.REPLACE,
     }

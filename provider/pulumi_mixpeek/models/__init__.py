@@ -18,6 +18,7 @@ from .outputs import ClusterExecutionOutputs
 from .requests import (
     ApplyClusterEnrichmentRequest,
     CreateClusterRequest,
+    ExecuteClusterRequest,
     ListClustersRequest,
     PatchClusterRequest,
     SortOption,
@@ -61,6 +62,7 @@ __all__ = [
     "EnrichmentFieldMapping",
     "ErrorDetail",
     "ErrorResponse",
+    "ExecuteClusterRequest",
     "HTTPValidationError",
     "InputMapping",
     "LLMLabelingInput",

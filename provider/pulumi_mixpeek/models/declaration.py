@@ -20,7 +20,7 @@ validated exactly as ``CreateClusterRequest`` would validate it.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -170,8 +170,18 @@ _ENDPOINT_TEXT = (
 )
 
 
+#: Said of every run option (an ExecuteClusterRequest field of ClusterExecution).
+_RUN_OPTION = " API level 1.3.783 only (check refuses it at 1.3.1)."
+
+
+def _run_option(text: str) -> str:
+    return text + _RUN_OPTION
+
+
 class ClusterExecutionDeclaration(RequestModel):
-    """The inputs of ``pulumi_mixpeek.ClusterExecution``: one clustering run of a cluster."""
+    """The inputs of ``pulumi_mixpeek.ClusterExecution``: one clustering run of a cluster,
+    and how it goes (the run options: ``models.requests.ExecuteClusterRequest``'s fields,
+    sent as the execute body where declared)."""
 
     cluster_id: str = Field(
         ...,
@@ -195,6 +205,74 @@ class ClusterExecutionDeclaration(RequestModel):
         description="How long to wait for the run; a run still going then is recorded with a "
         "warning, and the next up follows it.",
         json_schema_extra=_PROVIDER,
+    )
+    mode: Literal["full", "assign", "composite"] | None = Field(
+        None,
+        description=_run_option(
+            "full: the whole clustering pipeline (the API's default); assign: put new "
+            "documents into the existing clusters (needs a finished run with centroids); "
+            "composite: cluster the centroids of several runs (source_execution_ids)."
+        ),
+        json_schema_extra=_REPLACE,
+    )
+    source_execution_ids: list[str] | None = Field(
+        None,
+        description=_run_option(
+            "Runs (run ids, at least 2, each completed) whose centroids are clustered "
+            "together; only with mode composite."
+        ),
+        json_schema_extra=_REPLACE,
+    )
+    assignment_threshold: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description=_run_option(
+            "Least cosine similarity that assigns a document to a cluster (0 to 1, API "
+            "default 0.5); only with mode assign."
+        ),
+        json_schema_extra=_REPLACE,
+    )
+    filters: LogicalOperator | None = Field(
+        None,
+        description=_run_option("Pre-filter for this run instead of the cluster's filters."),
+        json_schema_extra=_REPLACE,
+    )
+    sample_size: int | None = Field(
+        None,
+        le=1_000_000,
+        description=_run_option(
+            "Most documents this run clusters, instead of the cluster's sample_size."
+        ),
+        json_schema_extra=_REPLACE,
+    )
+    vis_n_components: Literal[2, 3] | None = Field(
+        None,
+        description=_run_option("Dimensions of the visualization coordinates (2 or 3)."),
+        json_schema_extra=_REPLACE,
+    )
+    defer_visualization: bool | None = Field(
+        None,
+        description=_run_option(
+            "Compute the scatter coordinates at the first visualization read instead of "
+            "during the run (large runs finish sooner)."
+        ),
+        json_schema_extra=_REPLACE,
+    )
+    layout_stability: Literal["none", "transform", "align"] | None = Field(
+        None,
+        description=_run_option(
+            "How the layout relates to the previous run's: align (onto its coordinates), "
+            "transform (reuse its projection) or none."
+        ),
+        json_schema_extra=_REPLACE,
+    )
+    llm_labeling: LLMLabelingInput | None = Field(
+        None,
+        description=_run_option(
+            "LLM labeling for this run instead of the cluster's own (enabled: true labels)."
+        ),
+        json_schema_extra=_REPLACE,
     )
     namespace: str | None = Field(
         None, min_length=1, description=_NAMESPACE_TEXT, json_schema_extra=_REPLACE

@@ -19,6 +19,7 @@ from .config import (
 __all__ = [
     "ApplyClusterEnrichmentRequest",
     "CreateClusterRequest",
+    "ExecuteClusterRequest",
     "ListClustersRequest",
     "PatchClusterRequest",
     "SortOption",
@@ -108,3 +109,56 @@ class ApplyClusterEnrichmentRequest(RequestModel):
     )
     batch_size: int = Field(1000, ge=1, description="Documents per batch.")
     parallelism: int = Field(1, ge=1, description="Parallel batches.")
+
+
+class ExecuteClusterRequest(RequestModel):
+    """Optional body of ``POST /v1/clusters/{cluster_id}/execute`` (API 1.3.2 onwards; the
+    SDK 1.3.783's ExecuteClusterByIdRequest): how this one run goes. Every override applies
+    to this run only and is not stored on the cluster. 1.3.1 takes no body.
+
+    The defaults are the API's: a field left out is not sent."""
+
+    mode: Literal["full", "assign", "composite"] | None = Field(
+        None,
+        description="full: the whole clustering pipeline (the API's default); assign: put new "
+        "documents into the existing clusters (needs a finished run with centroids); "
+        "composite: cluster the centroids of several runs (source_execution_ids).",
+    )
+    source_execution_ids: list[str] | None = Field(
+        None,
+        description="Runs (run ids, at least 2, each completed) whose centroids are "
+        "clustered together; only used with mode composite.",
+    )
+    assignment_threshold: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="Least cosine similarity that assigns a document to a cluster (0 to 1, "
+        "API default 0.5); only used with mode assign.",
+    )
+    filters: LogicalOperator | None = Field(
+        None, description="Pre-filter for this run instead of the cluster's own filters."
+    )
+    sample_size: int | None = Field(
+        None,
+        le=1_000_000,
+        description="Most documents this run clusters, instead of the cluster's sample_size.",
+    )
+    vis_n_components: Literal[2, 3] | None = Field(
+        None, description="Dimensions of the visualization coordinates (2 or 3)."
+    )
+    defer_visualization: bool | None = Field(
+        None,
+        description="Compute the scatter coordinates at the first visualization read "
+        "instead of during the run (large runs finish sooner).",
+    )
+    layout_stability: Literal["none", "transform", "align"] | None = Field(
+        None,
+        description="How the layout relates to the previous run's: align (register onto its "
+        "coordinates), transform (reuse its projection) or none.",
+    )
+    llm_labeling: LLMLabelingInput | None = Field(
+        None,
+        description="LLM labeling for this run instead of the cluster's own (set enabled: "
+        "true to label).",
+    )

@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
+from .cluster_args import LLMLabelingArgs
 from .declared import Declared, output_names, register_dynamic
 
 __all__ = [
@@ -38,6 +39,15 @@ class ClusterExecutionBase(Declared):
     triggers: pulumi.Output[Any]
     wait: pulumi.Output[bool | None]
     timeout_seconds: pulumi.Output[int | None]
+    mode: pulumi.Output[str | None]
+    source_execution_ids: pulumi.Output[list[str] | None]
+    assignment_threshold: pulumi.Output[float | None]
+    filters: pulumi.Output[dict[str, Any] | None]
+    sample_size: pulumi.Output[int | None]
+    vis_n_components: pulumi.Output[int | None]
+    defer_visualization: pulumi.Output[bool | None]
+    layout_stability: pulumi.Output[str | None]
+    llm_labeling: pulumi.Output[dict[str, Any] | None]
     namespace: pulumi.Output[str]
     endpoint: pulumi.Output[str]
     # -- the run ---------------------------------------------------------------------------
@@ -56,6 +66,15 @@ class ClusterExecutionBase(Declared):
         triggers: pulumi.Input[Sequence[Any] | Mapping[str, Any]] | None = None,
         wait: pulumi.Input[bool] | None = True,
         timeout_seconds: pulumi.Input[int] | None = 1800,
+        mode: pulumi.Input[str] | None = None,
+        source_execution_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        assignment_threshold: pulumi.Input[float] | None = None,
+        filters: pulumi.Input[Mapping[str, Any]] | None = None,
+        sample_size: pulumi.Input[int] | None = None,
+        vis_n_components: pulumi.Input[int] | None = None,
+        defer_visualization: pulumi.Input[bool] | None = None,
+        layout_stability: pulumi.Input[str] | None = None,
+        llm_labeling: pulumi.Input[LLMLabelingArgs | Mapping[str, Any]] | None = None,
         namespace: pulumi.Input[str] | None = None,
         endpoint: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
@@ -65,6 +84,15 @@ class ClusterExecutionBase(Declared):
             "triggers": triggers,
             "wait": wait,
             "timeout_seconds": timeout_seconds,
+            "mode": mode,
+            "source_execution_ids": source_execution_ids,
+            "assignment_threshold": assignment_threshold,
+            "filters": filters,
+            "sample_size": sample_size,
+            "vis_n_components": vis_n_components,
+            "defer_visualization": defer_visualization,
+            "layout_stability": layout_stability,
+            "llm_labeling": llm_labeling,
             "namespace": namespace,
             "endpoint": endpoint,
         }
@@ -74,7 +102,7 @@ class ClusterExecutionBase(Declared):
 class ClusterExecution(
     ClusterExecutionBase, pulumi.dynamic.Resource, module="mixpeek", name="ClusterExecution"
 ):
-    """A clustering run (``POST /v1/clusters/{cluster_id}/execute``, SDK 1.3.1).
+    """A clustering run (``POST /v1/clusters/{cluster_id}/execute``).
 
     Create starts a run of ``cluster_id`` and, with ``wait`` (the default), follows it until
     it ends, showing each status change in the ``pulumi up`` output; a run still running
@@ -86,8 +114,15 @@ class ClusterExecution(
     with a warning naming its task id: the next ``up`` follows it (an update), never starting a
     second run for the same ``triggers``.
 
-    A change to ``cluster_id``, ``triggers``, ``namespace`` or ``endpoint`` is a new run
-    (replacement); ``wait`` and ``timeout_seconds`` never are. Pass the cluster as
+    The run options (``mode``, ``source_execution_ids``, ``assignment_threshold``,
+    ``filters``, ``sample_size``, ``vis_n_components``, ``defer_visualization``,
+    ``layout_stability``, ``llm_labeling``) are the execute body of API level 1.3.783
+    (ExecuteClusterByIdRequest): the body carries the declared ones only, each for this run
+    alone (nothing is stored on the cluster). At level 1.3.1, whose execute takes no body, check
+    refuses them, naming the option and the level.
+
+    A change to ``cluster_id``, ``triggers``, a run option, ``namespace`` or ``endpoint`` is a
+    new run (replacement); ``wait`` and ``timeout_seconds`` never are. Pass the cluster as
     ``cluster_id=cluster.id``: the resource id stays known during the preview of an in-place
     update of the cluster, so the preview does not show a new run that ``up`` would not start.
 

@@ -3,17 +3,21 @@
 Keep this module path stable: state refers to ``pulumi_mixpeek.resources.execution_provider
 .ClusterExecutionProvider`` (see ``base.py`` for what is pickled: nothing).
 
-- check: local, every problem at once, records the namespace and endpoint; diff: local,
-  any change of ``cluster_id``, ``triggers``, ``namespace`` or ``endpoint`` is a new run
-  (replacement), ``wait`` and ``timeout_seconds`` are never a change, except that a recorded
-  run that had not finished is an update while ``wait`` is set (see update).
+- check: local, every problem at once, records the namespace and endpoint; a run option
+  (``RUN_OPTIONS``: the fields of the execute body, ``ExecuteClusterRequest``) is refused at
+  an API level whose execute takes no body (1.3.1), naming the option and the level. diff:
+  local, any change of ``cluster_id``, ``triggers``, a run option, ``namespace`` or
+  ``endpoint`` is a new run (replacement), ``wait`` and ``timeout_seconds`` are never a
+  change, except that a recorded run that had not finished is an update while ``wait`` is set
+  (see update).
 - exactly one run per trigger value: a replacement's diff claims the old run, and every run
   this provider process starts or follows is claimed, so no create takes another resource's
   run as its own (``_CLAIMED``; the engine runs a deployment's diffs and creates in one
   provider process, diff first).
 - create: 1 GET of the cluster; when it names a run that is still PENDING/PROCESSING and that
   no resource claims (the run an interrupted ``up`` started), 1 GET of that task and no new
-  run is started: the create follows that run. Otherwise 1 POST execute. With ``wait``, k GETs
+  run is started: the create follows that run. Otherwise 1 POST execute, whose body carries
+  the declared run options only (none declared: no body). With ``wait``, k GETs
   of the task (``polling.py``), then 1 GET of the cluster for the run's figures. FAILED or
   CANCELED fails the create with the task's error; COMPLETED_WITH_ERRORS succeeds with a
   warning. A run still going after ``timeout_seconds`` is recorded as it is, with a warning
@@ -32,16 +36,27 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    UpdateResult,
+)
 
+from .._constants import CONFIG_API_VERSION
+from .._unknowns import is_unknown
 from ..boundary import user_facing
 from ..client import MixpeekClient
 from ..errors import ExecutionError, ExecutionTimeoutError
+from ..levels import TODAY_API_VERSION, ApiLevel
 from ..models import (
     FAILED_TASK_STATUSES,
     RUNNING_TASK_STATUSES,
     ClusterExecutionOutputs,
     ClusterMetadata,
+    ExecuteClusterRequest,
     TaskResponse,
     TaskStatus,
 )
@@ -51,12 +66,15 @@ from ..polling import describe_run, wait_for_task
 from ..progress import report, warn
 from .base import ReplacingProvider
 
-__all__ = ["ClusterExecutionProvider", "RUN_OUTPUTS"]
+__all__ = ["ClusterExecutionProvider", "RUN_OPTIONS", "RUN_OUTPUTS", "run_body"]
 
 MODEL = ClusterExecutionDeclaration
 
 #: Outputs that are not inputs.
 RUN_OUTPUTS: tuple[str, ...] = tuple(ClusterExecutionOutputs.model_fields)
+
+#: Inputs that are the execute body's fields (API 1.3.783's ExecuteClusterByIdRequest).
+RUN_OPTIONS: tuple[str, ...] = tuple(ExecuteClusterRequest.model_fields)
 
 
 def _error_message(task: TaskResponse) -> str | None:
@@ -72,6 +90,23 @@ class ClusterExecutionProvider(ReplacingProvider):
     """A clustering run of ``mixpeek:ClusterExecution``. Stateless: see ``base.py``."""
 
     MODEL = MODEL
+
+    @user_facing
+    def check(
+        self, olds: dict[str, Any], news: dict[str, Any], random_seed: bytes | None = None
+    ) -> CheckResult:
+        """As every replacing resource, plus the run options' rules: refused, each naming
+        itself and the level, where the API level's execute takes no body (1.3.1); elsewhere
+        an option refused where the declared ``mode`` never reads it."""
+        result = super().check(olds, news, random_seed)
+        level = self._current_settings().checked_api_level()
+        failures = list(result.failures or [])
+        seen = {f.property for f in failures}
+        for failure in _run_option_failures(strip_internal(news), level):
+            if failure.property not in seen:
+                failures.append(failure)
+                seen.add(failure.property)
+        return CheckResult(result.inputs, failures)
 
     # -- API operations -----------------------------------------------------------------
     @user_facing
@@ -104,7 +139,9 @@ class ClusterExecutionProvider(ReplacingProvider):
             )
         else:
             task = client.execute_clustering(
-                cluster_id, previous_task_id=cluster.last_execution_task_id
+                cluster_id,
+                previous_task_id=cluster.last_execution_task_id,
+                body=run_body(declared),
             )
             report(f"started {describe_run(task.task_id, cluster_id)}")
         _claim(task.task_id)
@@ -142,6 +179,53 @@ class ClusterExecutionProvider(ReplacingProvider):
     @user_facing
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         """A run cannot be undone: the resource only leaves the state."""
+
+
+def run_body(declared: dict[str, Any]) -> ExecuteClusterRequest | None:
+    """The execute body of the declared run options (canonical inputs), with those keys set
+    only; None when none is declared (the request then has no body)."""
+    options = {name: declared[name] for name in RUN_OPTIONS if declared.get(name) is not None}
+    return ExecuteClusterRequest.model_validate(options) if options else None
+
+
+#: Run options the API reads only in one mode (ExecuteClusterByIdRequest's descriptions).
+_ONLY_IN_MODE = {"source_execution_ids": "composite", "assignment_threshold": "assign"}
+
+
+def _run_option_failures(raw: dict[str, Any], level: ApiLevel) -> list[CheckFailure]:
+    """The run options ``level`` refuses: every declared one where its execute takes no body;
+    else one the declared ``mode`` does not read (source_execution_ids outside composite: a
+    cluster made with source_cluster_ids runs composite when no mode is named;
+    assignment_threshold outside assign)."""
+    declared = [name for name in RUN_OPTIONS if raw.get(name) is not None]
+    if not level.execute_body:
+        return [
+            CheckFailure(
+                name,
+                f"{name} is a run option of API level {TODAY_API_VERSION}; API level "
+                f"{level.version} ({CONFIG_API_VERSION}) starts a run with no options (its "
+                f"POST /v1/clusters/{{id}}/execute takes no body): remove {name}, or set "
+                f"{CONFIG_API_VERSION} to {TODAY_API_VERSION} for a deployment that speaks it",
+            )
+            for name in declared
+        ]
+    mode = raw.get("mode")
+    if is_unknown(mode):
+        return []
+    failures = []
+    for name, needed in _ONLY_IN_MODE.items():
+        if name not in declared or mode == needed:
+            continue
+        if name == "source_execution_ids" and mode is None:
+            continue
+        failures.append(
+            CheckFailure(
+                name,
+                f"only used with mode {needed!r} (mode is {mode or 'full'!r}): set mode to "
+                f"{needed!r} or remove {name}",
+            )
+        )
+    return failures
 
 
 def _setting(declared: dict[str, Any], name: str) -> Any:
