@@ -22,6 +22,13 @@ a cluster id (``clust_...``: GET takes an id or a name, reference sections 1 and
 provider finds clusters by name).
 
 Every example gets a namespace of its own, so a name is never taken by an earlier example.
+
+Each API level is compared with its own oracle: at the seed level (1.3.1) the SDK above in
+this process and the server at ``--api-version 1.3.1``; at today's (1.3.783) the provider
+configured with ``mixpeek:apiVersion`` 1.3.783, ``mixpeek==1.3.783``'s CreateClusterRequest
+(its own virtualenv, ``make sdk``: one subprocess, ``tests/support/sdk_today_judge.py``,
+judges the bodies in lists) and the server at ``--api-version 1.3.783``. Today's declarations
+add the fields and values 1.3.783 adds (``TODAY_*``).
 """
 
 from __future__ import annotations
@@ -29,7 +36,9 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import Iterator
-from typing import Any, get_args
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import Any, Protocol, get_args
 
 import mixpeek
 import pytest
@@ -41,12 +50,16 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from tests.integration.conftest import KEY, configured
-from tests.support.emulator import Emulator
+from tests.support.emulator import Emulator, running_emulator
+from tests.support.sdk_today import SDK_TODAY_VERSION, SdkJudge
 from tests.unit.cluster_helpers import PROVIDER_BLOB
 
 pytestmark = pytest.mark.integration
 
 EXAMPLES = 400
+SEED = "1.3.1"
+TODAY = SDK_TODAY_VERSION
+LEVELS = [SEED, TODAY]
 
 # -- the oracle: the official SDK model, and the server for what it cannot judge ---------
 
@@ -89,6 +102,19 @@ LEFT_TO_THE_SERVER: dict[str, tuple[str, str | None]] = {
     "llm_labeling.provider": ("llm_labeling.provider", "inferred from model_name"),
 }
 
+#: Today's level (SDK 1.3.783): the same places, each description still stating its rule,
+#: and what 1.3.783 adds: collection_ids may be left out for source_cluster_ids, whose
+#: clusters only the server knows.
+LEFT_TO_THE_SERVER_TODAY: dict[str, tuple[str, str | None]] = {
+    **LEFT_TO_THE_SERVER,
+    "collection_ids": ("collection_ids", "Required unless source_cluster_ids is set"),
+    "source_cluster_ids": (
+        "source_cluster_ids",
+        "Each id must be a vector cluster in this namespace with the same feature_uris",
+    ),
+}
+LEFT_TO_THE_SERVER_AT = {SEED: LEFT_TO_THE_SERVER, TODAY: LEFT_TO_THE_SERVER_TODAY}
+
 #: The words by which the SDK marks a field the server fills in itself.
 INTERNAL_MARK = "Do not set manually"
 
@@ -129,10 +155,12 @@ def internal_fields() -> list[str]:
 CLUSTER_ID_PREFIX = "clust_"
 
 
-def provider_narrowing(body: dict[str, Any]) -> str | None:
-    """Why the provider refuses a body the API takes, when it deliberately does."""
+def provider_narrowing(body: dict[str, Any], internal: list[str] | None = None) -> str | None:
+    """Why the provider refuses a body the API takes, when it deliberately does
+    (``internal``: the SDK's internal vector_config fields, the seed SDK's by default)."""
     vector = body.get("vector_config")
-    if isinstance(vector, dict) and any(name in vector for name in internal_fields()):
+    internal = internal_fields() if internal is None else internal
+    if isinstance(vector, dict) and any(name in vector for name in internal):
         return f"it sets a field the SDK says is internal ({INTERNAL_MARK!r})"
     name = body.get("cluster_name")
     if isinstance(name, str) and name.startswith(CLUSTER_ID_PREFIX):
@@ -177,16 +205,20 @@ def unread_keys(value: Any, model: type[BaseModel] = SDK_REQUEST, path: str = ""
 
 
 def refusal_places(response: Any) -> list[str]:
-    """Where the server says the body is wrong: a 422's ``detail[].loc`` or a 400's
-    ``error.details.field``, dotted, list positions left out."""
+    """Where the server says the body is wrong, dotted, list positions left out: a 1.3.1
+    422's ``detail[].loc``; an ErrorResponse's ``error.details.validation_errors[].loc`` (a
+    1.3.783 422) or ``error.details.field`` (a 400)."""
     body = response.json()
-    if response.status_code == 422:
-        return [
-            ".".join(str(p) for p in item["loc"][1:] if not isinstance(p, int))
-            for item in body.get("detail") or []
-        ]
-    details = (body.get("error") or {}).get("details") or {}
-    return [str(details["field"])] if "field" in details else []
+    if response.status_code == 422 and isinstance(body.get("detail"), list):
+        items = body["detail"]
+        details: dict[str, Any] = {}
+    else:
+        details = (body.get("error") or {}).get("details") or {}
+        items = details.get("validation_errors") or []
+    places = [
+        ".".join(str(p) for p in item["loc"][1:] if not isinstance(p, int)) for item in items
+    ]
+    return places + ([str(details["field"])] if "field" in details else [])
 
 
 # -- the declarations -------------------------------------------------------------------
@@ -545,25 +577,212 @@ def base_for(path: str) -> str:
     return "attribute" if path.startswith("attribute_config") else "vector"
 
 
-def cases(faults: dict[str, list[Any]]) -> list[Any]:
+def cases(faults: dict[str, dict[str, list[Any]]]) -> list[Any]:
+    """(level, base, path, value) for each level's faults."""
     return [
-        pytest.param(base_for(path), path, value, id=f"{path}={value!r}"[:80])
-        for path, values in faults.items()
+        pytest.param(level, base_for(path), path, value, id=f"{level}:{path}={value!r}"[:90])
+        for level, by_path in faults.items()
+        for path, values in by_path.items()
         for value in values
     ]
 
 
 @st.composite
-def one_fault(draw: st.DrawFn) -> dict[str, Any]:
-    """A valid-leaning declaration with one field set to a value listed for it."""
-    declaration: dict[str, Any] = draw(VALID_LEANING)
+def one_fault(
+    draw: st.DrawFn,
+    leaning: st.SearchStrategy[dict[str, Any]] | None = None,
+    faults: dict[str, list[Any]] | None = None,
+) -> dict[str, Any]:
+    """A valid-leaning declaration with one field set to a value listed for it (the seed
+    level's unless ``leaning`` and ``faults`` say otherwise)."""
+    faults = ONE_FAULT if faults is None else faults
+    declaration: dict[str, Any] = draw(VALID_LEANING if leaning is None else leaning)
     applicable = [
-        path for path in ONE_FAULT
+        path for path in faults
         if path.split(".")[0] not in ("vector_config", "attribute_config")
         or path.split(".")[0] in declaration
     ]
     path = draw(st.sampled_from(applicable))
-    return with_fault(declaration, path, draw(st.sampled_from(ONE_FAULT[path])))
+    return with_fault(declaration, path, draw(st.sampled_from(faults[path])))
+
+
+# -- today's declarations: what SDK 1.3.783 adds ----------------------------------------------
+
+#: SDK 1.3.783's ClusteringAlgorithm (mixpeek/models/clustering_algorithm.py).
+TODAY_METHODS = [
+    "kmeans", "dbscan", "hdbscan", "agglomerative", "spectral", "gaussian_mixture",
+    "mean_shift", "optics", "leiden", "evoc", "attribute_based", "auto",
+]
+#: SDK 1.3.783's model names (open_ai_model.py, google_model.py, anthropic_model.py,
+#: type_safe_model.py); it drops gemini-2.0-flash and gemini-2.0-flash-exp.
+TODAY_MODEL_NAMES = [
+    "gpt-4o-2024-08-06", "gpt-4o-mini-2024-07-18", "gpt-4.1-2025-04-14",
+    "gpt-4.1-mini-2025-04-14", "o3-mini-2025-01-31", "gemini-2.5-flash-lite",
+    "gemini-2.5-flash", "gemini-2.5-pro", "gemini-3.1-flash-lite", "gemini-3.5-flash-lite",
+    "claude-sonnet-4-5-20250929", "claude-haiku-4-5-20251001", "claude-3-5-sonnet-20241022",
+    "claude-3-5-haiku-20241022", "jev-latest", "jev-preview", "jev-1.13.0",
+]
+PREPROCESSING = st.lists(
+    st.sampled_from([
+        {"method": "umap", "n_components": 10}, {"method": "umap", "n_components": 1},
+        {"method": "whitening"}, {"method": "whitening", "regularization": -1},
+        {"method": "none"}, {"method": "pca"},
+    ]),
+    max_size=2,
+)
+FACE_MERGE = st.fixed_dictionaries(
+    {},
+    optional={
+        "enabled": st.booleans(),
+        "centroid_cosine_threshold": st.floats(-0.2, 1.2, allow_nan=False),
+        "bbox_field": st.sampled_from(["bbox", ""]),
+    },
+)
+
+
+def with_extra(
+    base: st.SearchStrategy[dict[str, Any]], optional: dict[str, st.SearchStrategy[Any]]
+) -> st.SearchStrategy[dict[str, Any]]:
+    """``base``'s dictionaries with some of ``optional``'s keys drawn over them."""
+    return st.tuples(base, st.fixed_dictionaries({}, optional=optional)).map(
+        lambda pair: {**pair[0], **pair[1]}
+    )
+
+
+VECTOR_CONFIG_TODAY = with_extra(
+    VECTOR_CONFIG,
+    {
+        "clustering_method": st.sampled_from([*TODAY_METHODS, "kmeanz"]),
+        "face_cluster_merge": FACE_MERGE,
+        "preprocessing_steps": PREPROCESSING,
+        "hierarchical": st.booleans(),
+        "max_hierarchy_depth": st.integers(0, 6),
+        "vis_n_components": st.sampled_from([1, 2, 3, 4]),
+        "layout_stability": st.sampled_from(["align", "transform", "none", "stable"]),
+        "sample_size": maybe(st.integers(-5, 1_100_000)),
+    },
+)
+LLM_LABELING_TODAY = with_extra(
+    LLM_LABELING,
+    {
+        "model_name": st.sampled_from([*TODAY_MODEL_NAMES, "gemini-2.0-flash", "gpt-5-turbo"]),
+        "provider": st.sampled_from(["openai", "google", "anthropic", "typesafe", "mistral"]),
+        "sample_selection_strategy": st.sampled_from(["nearest", "representative", "random"]),
+        "labeling_context": st.one_of(st.text(max_size=5), st.just("x" * 2001)),
+        "candidate_labels": st.sampled_from(
+            [["sports", "news"], {"sports": "Sports articles"}, "sports"]
+        ),
+    },
+)
+TOP_TODAY: dict[str, st.SearchStrategy[Any]] = {
+    "description": st.one_of(st.text(max_size=5), st.just(5)),
+    "metadata": st.sampled_from([{"team": "search"}, {}, "x"]),
+    "auto_execute_on_batch": st.booleans(),
+    "auto_execute_min_documents": st.integers(-1, 100),
+    "auto_execute_cooldown_seconds": st.integers(-1, 7200),
+}
+
+
+def _without_collections(pair: tuple[dict[str, Any], int]) -> dict[str, Any]:
+    """One declaration in ten leaves collection_ids out (optional from 1.3.783)."""
+    declaration, roll = pair
+    if roll == 0:
+        declaration = {k: v for k, v in declaration.items() if k != "collection_ids"}
+    return declaration
+
+
+DECLARATIONS_TODAY = st.tuples(
+    with_extra(
+        DECLARATIONS,
+        {
+            "vector_config": maybe(VECTOR_CONFIG_TODAY),
+            "llm_labeling": maybe(LLM_LABELING_TODAY),
+            **TOP_TODAY,
+        },
+    ),
+    st.integers(0, 9),
+).map(_without_collections)
+
+VALID_VECTOR_TODAY: dict[str, st.SearchStrategy[Any]] = {
+    "vis_n_components": st.sampled_from([2, 3]),
+    "layout_stability": st.sampled_from(["align", "transform", "none"]),
+    "hierarchical": st.booleans(),
+    "max_hierarchy_depth": st.integers(1, 5),
+    "face_cluster_merge": st.just({"enabled": False}),
+}
+VALID_TOP_TODAY: dict[str, st.SearchStrategy[Any]] = {
+    "description": st.sampled_from(["Product topics", ""]),
+    "metadata": st.just({"team": "search"}),
+    "auto_execute_on_batch": st.booleans(),
+    "auto_execute_cooldown_seconds": st.integers(0, 7200),
+}
+
+
+@st.composite
+def valid_leaning_today(draw: st.DrawFn) -> dict[str, Any]:
+    """The seed's valid-leaning declarations with today's model names and some of today's
+    fields, with valid values."""
+    declaration: dict[str, Any] = copy.deepcopy(draw(VALID_LEANING))
+    labeling = declaration.get("llm_labeling")
+    if isinstance(labeling, dict) and labeling.get("model_name") not in (None,
+                                                                           *TODAY_MODEL_NAMES):
+        labeling["model_name"] = draw(st.sampled_from(TODAY_MODEL_NAMES[:14]))
+    vector = declaration.get("vector_config")
+    if isinstance(vector, dict):
+        vector.update(draw(st.fixed_dictionaries({}, optional=VALID_VECTOR_TODAY)))
+    declaration.update(draw(st.fixed_dictionaries({}, optional=VALID_TOP_TODAY)))
+    return declaration
+
+
+VALID_LEANING_TODAY = valid_leaning_today()
+
+#: Today's single faults: the seed's, with today's values where 1.3.783 changed a field's
+#: values or bounds, and the fields 1.3.783 adds. source_cluster_ids only where the SDK
+#: model judges it: which clusters exist, only the server knows, and check cannot.
+ONE_FAULT_TODAY: dict[str, list[Any]] = {
+    **ONE_FAULT,
+    "collection_ids": [*ONE_FAULT["collection_ids"], None],
+    "llm_labeling.model_name": [*TODAY_MODEL_NAMES, "gemini-2.0-flash", ""],
+    "llm_labeling.provider": ["openai", "google", "anthropic", "typesafe", "azure"],
+    "llm_labeling.sample_selection_strategy": ["nearest", "representative", "random"],
+    "llm_labeling.labeling_context": ["Product reviews", "x" * 2001],
+    "llm_labeling.candidate_labels": [["sports", "news"], {"sports": "Sports"}, "sports"],
+    "vector_config.clustering_method": [*TODAY_METHODS, "kmeanz"],
+    "vector_config.sample_size": [-1, 0, 1, 100000, 1000000, 1000001],
+    "vector_config.face_cluster_merge": [
+        {}, {"enabled": False}, {"centroid_cosine_threshold": 1.5}, {"bbox_field": 3},
+    ],
+    "vector_config.preprocessing_steps": [
+        [], [{"method": "umap"}], [{"method": "whitening", "regularization": -1}],
+        [{"method": "pca"}],
+    ],
+    "vector_config.hierarchical": [True, False],
+    "vector_config.max_hierarchy_depth": [0, 1, 5, 6],
+    "vector_config.vis_n_components": [1, 2, 3, 4],
+    "vector_config.layout_stability": ["align", "transform", "none", "stable"],
+    "description": ["Product topics", ""],
+    "metadata": [{"team": "search"}, {}, "x", ["a"]],
+    "source_cluster_ids": [[], [7]],
+    "auto_execute_on_batch": [True, False],
+    "auto_execute_min_documents": [-1, 0, 10],
+    "auto_execute_cooldown_seconds": [-1, 0, 3600],
+}
+WRONG_TYPES_TODAY: dict[str, list[Any]] = {
+    **WRONG_TYPES,
+    "description": [5],
+    "auto_execute_on_batch": ["yes", 1],
+    "auto_execute_min_documents": ["10", 10.0, 1.5],
+    "vector_config.hierarchical": ["true"],
+    "vector_config.vis_n_components": ["2", 2.0],
+}
+ONE_FAULT_AT = {SEED: ONE_FAULT, TODAY: ONE_FAULT_TODAY}
+WRONG_TYPES_AT = {SEED: WRONG_TYPES, TODAY: WRONG_TYPES_TODAY}
+DRAWN_AT = {
+    SEED: st.one_of(VALID_LEANING, one_fault(), DECLARATIONS),
+    TODAY: st.one_of(
+        VALID_LEANING_TODAY, one_fault(VALID_LEANING_TODAY, ONE_FAULT_TODAY), DECLARATIONS_TODAY
+    ),
+}
 
 
 def wire_body(value: Any) -> Any:
@@ -580,17 +799,131 @@ def wire_body(value: Any) -> Any:
     return value
 
 
+# -- each level's oracle ------------------------------------------------------------------
+
+
+class Oracle(Protocol):
+    """A level's official SDK as judge of create bodies."""
+
+    def verdicts(self, bodies: list[Any]) -> list[dict[str, Any]]:
+        """For each body ``{"refusal": why | None, "unread": [dotted keys]}``."""
+        ...
+
+    def describe(self, paths: list[str]) -> dict[str, Any]:
+        """``{"fields": {path: description | None}, "internal": [...]}``."""
+        ...
+
+
+class SeedOracle:
+    """mixpeek 1.3.1, in this process (the project's .venv)."""
+
+    def verdicts(self, bodies: list[Any]) -> list[dict[str, Any]]:
+        return [
+            {"refusal": sdk_refusal(body), "unread": sorted(unread_keys(body))}
+            for body in bodies
+        ]
+
+    def describe(self, paths: list[str]) -> dict[str, Any]:
+        described: dict[str, str | None] = {}
+        for path in paths:
+            try:
+                described[path] = sdk_field(path).description or ""
+            except AssertionError:
+                described[path] = None
+        return {"fields": described, "internal": internal_fields()}
+
+
+@dataclass
+class Level:
+    """An API level's server and official SDK."""
+
+    version: str
+    server: Emulator
+    oracle: Oracle
+    internal: list[str] = field(default_factory=list)
+
+    @property
+    def left_to_the_server(self) -> dict[str, tuple[str, str | None]]:
+        return LEFT_TO_THE_SERVER_AT[self.version]
+
+    def provider(self) -> ClusterProvider:
+        """The provider configured for this level's server, at this level."""
+        provider: ClusterProvider = configured(
+            self.server, **{"mixpeek:apiVersion": self.version}
+        )
+        return provider
+
+
+class Levels:
+    """Each level's server and SDK, started on first use: the seed level on the tier's
+    server; today's on a server of its own and the SDK's own virtualenv, whose judge gets
+    every single-fault body in one list first."""
+
+    def __init__(self, seed_server: Emulator) -> None:
+        self._seed_server = seed_server
+        self._stack = ExitStack()
+        self._levels: dict[str, Level] = {}
+
+    def __getitem__(self, version: str) -> Level:
+        if version not in self._levels:
+            self._levels[version] = self._start(version)
+        return self._levels[version]
+
+    def _start(self, version: str) -> Level:
+        if version == SEED:
+            self._seed_server.reset(data=True)
+            return Level(SEED, self._seed_server, SeedOracle(), internal_fields())
+        judge = SdkJudge()
+        self._stack.callback(judge.close)
+        server = self._stack.enter_context(
+            running_emulator(api_keys=(KEY,), api_version=TODAY)
+        )
+        judge.verdicts([
+            wire_body(with_fault(SINGLE_FAULT_BASES[base_for(path)], path, value))
+            for faults in (ONE_FAULT_TODAY, WRONG_TYPES_TODAY)
+            for path, values in faults.items()
+            for value in values
+        ])
+        return Level(TODAY, server, judge, judge.describe([])["internal"])
+
+    def close(self) -> None:
+        self._stack.close()
+        self._seed_server.reset(data=True)
+
+
+@pytest.fixture(scope="module")
+def levels(emulator: Emulator) -> Iterator[Levels]:
+    started = Levels(emulator)
+    yield started
+    started.close()
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("MIXPEEK_API_KEY", "MIXPEEK_NAMESPACE", "MIXPEEK_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+
+
 # -- tests ------------------------------------------------------------------------------
 
 
-def test_the_rules_left_to_the_server_are_the_sdk_models_own_words() -> None:
-    """Every place the server is trusted at is a field of the SDK model, and where a rule is
-    cited, the SDK states it in that field's description (its schema does not enforce it)."""
-    for place, (field, words) in LEFT_TO_THE_SERVER.items():
-        sdk_field(place)
+@pytest.mark.parametrize("version", LEVELS)
+def test_the_rules_left_to_the_server_are_the_sdk_models_own_words(
+    levels: Levels, version: str
+) -> None:
+    """Every place the server is trusted at is a field of the level's SDK model, and where a
+    rule is cited, the SDK states it in that field's description (its schema does not
+    enforce it)."""
+    level = levels[version]
+    places = level.left_to_the_server
+    described = level.oracle.describe(
+        sorted({*places, *(place for place, _ in places.values())})
+    )
+    for place, (sdk_path, words) in places.items():
+        assert described["fields"][place] is not None, f"the SDK {version} model has no {place}"
         if words is not None:
-            assert words in (sdk_field(field).description or ""), (place, words)
-    assert internal_fields() == ["feature_extractor_name", "output_name", "version"]
+            assert words in (described["fields"][sdk_path] or ""), (place, words)
+    assert described["internal"] == ["feature_extractor_name", "output_name", "version"]
 
 
 def test_the_sdk_oracle_reads_json_as_from_dict_does() -> None:
@@ -613,29 +946,63 @@ def test_the_sdk_oracle_reads_json_as_from_dict_does() -> None:
     }
 
 
-@pytest.mark.parametrize("field", ["feature_extractor_name", "version", "output_name"])
-def test_check_refuses_the_fields_the_sdk_calls_internal(field: str) -> None:
+def test_todays_sdk_oracle_is_its_own_from_dict(levels: Levels) -> None:
+    """The 1.3.783 judge reads JSON as that SDK's from_dict: a plain model name and an
+    algorithm_params object pass, an unknown key is reported unread (also inside
+    vector_config), a model name 1.3.783 dropped and a 1.3.1-only shape are refused."""
+    body = {
+        "collection_ids": ["col_a"],
+        "description": "d",
+        "vector_config": {
+            "feature_uris": ["mixpeek://text_extractor@v1/embedding"],
+            "clustering_method": "leiden",
+            "algorithm_params": {"resolution": 1.0},
+            "vis_n_components": 3,
+        },
+        "llm_labeling": {"enabled": True, "model_name": "gemini-3.5-flash-lite"},
+    }
+    accepted, unread, dropped = levels[TODAY].oracle.verdicts([
+        body,
+        {**body, "clustr_name": "x", "vector_config": {**body["vector_config"], "k": 1}},
+        {**body, "llm_labeling": {"enabled": True, "model_name": "gemini-2.0-flash"}},
+    ])
+    assert accepted == {"refusal": None, "unread": []}
+    assert unread == {"refusal": None, "unread": ["clustr_name", "vector_config.k"]}
+    assert dropped["refusal"] is not None
+    assert sdk_refusal(body) is not None  # the seed SDK knows neither leiden nor description
+
+
+@pytest.mark.usefixtures("clean_env")
+@pytest.mark.parametrize("version", LEVELS)
+@pytest.mark.parametrize("name", ["feature_extractor_name", "version", "output_name"])
+def test_check_refuses_the_fields_the_sdk_calls_internal(
+    levels: Levels, version: str, name: str
+) -> None:
     """The SDK model takes them (its schema has them); its description says not to set them
     and the reference's mapping says not to expose them: check refuses them."""
+    level = levels[version]
     declaration = {
         "collection_ids": ["col_a"],
         "vector_config": {
             "feature_uris": ["mixpeek://text_extractor@v1/embedding"],
             "clustering_method": "kmeans",
-            field: "text_extractor",
+            name: "text_extractor",
         },
     }
-    assert sdk_refusal(declaration) is None
-    assert provider_narrowing(declaration) is not None
+    assert level.oracle.verdicts([declaration])[0]["refusal"] is None
+    assert provider_narrowing(declaration, level.internal) is not None
 
-    result = ClusterProvider().check({}, {**declaration, "__provider": PROVIDER_BLOB})
+    result = level.provider().check({}, {**declaration, "__provider": PROVIDER_BLOB})
 
-    assert [f.property for f in result.failures] == [f"vector_config.{field}"]
+    assert [f.property for f in result.failures] == [f"vector_config.{name}"]
 
 
-def test_check_refuses_a_name_that_reads_as_a_cluster_id() -> None:
+@pytest.mark.usefixtures("clean_env")
+@pytest.mark.parametrize("version", LEVELS)
+def test_check_refuses_a_name_that_reads_as_a_cluster_id(levels: Levels, version: str) -> None:
     """The SDK model takes any string; GET /v1/clusters/{identifier} takes an id or a name
     and ids read ``clust_...``, so the provider, which finds clusters by name, refuses it."""
+    level = levels[version]
     declaration = {
         "collection_ids": ["col_a"],
         "cluster_name": "clust_5d1c0e2b",
@@ -644,24 +1011,26 @@ def test_check_refuses_a_name_that_reads_as_a_cluster_id() -> None:
             "clustering_method": "kmeans",
         },
     }
-    assert sdk_refusal(declaration) is None
-    assert provider_narrowing(declaration) is not None
+    assert level.oracle.verdicts([declaration])[0]["refusal"] is None
+    assert provider_narrowing(declaration, level.internal) is not None
 
-    result = ClusterProvider().check({}, {**declaration, "__provider": PROVIDER_BLOB})
+    result = level.provider().check({}, {**declaration, "__provider": PROVIDER_BLOB})
 
     assert [f.property for f in result.failures] == ["cluster_name"]
 
 
-def expected_verdict(server: Emulator, body: dict[str, Any]) -> tuple[bool, str, str]:
+def expected_verdict(level: Level, body: dict[str, Any]) -> tuple[bool, str, str]:
     """(valid?, on whose word, which oracle decided: "sdk", "narrowing", "server" or
-    "accepted")."""
-    refusal = sdk_refusal(body)
+    "accepted"), at ``level``."""
+    verdict = level.oracle.verdicts([body])[0]
+    refusal = verdict["refusal"]
+    sdk = f"the SDK {level.version} model"
     if refusal is not None:
-        return False, f"the SDK model refuses it: {refusal[:400]}", "sdk"
-    narrowed = provider_narrowing(body)
+        return False, f"{sdk} refuses it: {refusal[:400]}", "sdk"
+    narrowed = provider_narrowing(body, level.internal)
     if narrowed is not None:
-        return False, f"the SDK model and the server take it, but {narrowed}", "narrowing"
-    response = server.api(
+        return False, f"{sdk} and the server take it, but {narrowed}", "narrowing"
+    response = level.server.api(
         "POST",
         "/v1/clusters",
         key=KEY,
@@ -670,73 +1039,54 @@ def expected_verdict(server: Emulator, body: dict[str, Any]) -> tuple[bool, str,
     )
     assert response.status_code in (200, 400, 422), response.text
     if response.status_code == 200:
-        return True, "the SDK model and the server accept it", "accepted"
+        return True, f"{sdk} and the server accept it", "accepted"
     places = refusal_places(response)
-    unread = unread_keys(body)
-    counted = [p for p in places if p in unread or p in LEFT_TO_THE_SERVER]
+    unread = set(verdict["unread"])
+    counted = [p for p in places if p in unread or p in level.left_to_the_server]
     answer = f"{response.status_code} {response.text[:400]}"
     if not counted:
         return True, (
-            f"the SDK model accepts it; the server's refusal ({answer}) is at {places}, "
+            f"{sdk} accepts it; the server's refusal ({answer}) is at {places}, "
             "which the SDK model judges"
         ), "accepted"
-    return False, f"the SDK model cannot judge {counted}; the server answered {answer}", "server"
-
-
-@pytest.fixture(scope="module")
-def agreement_server(emulator: Emulator) -> Iterator[Emulator]:
-    emulator.reset(data=True)
-    yield emulator
-    emulator.reset(data=True)
-
-
-@pytest.fixture
-def agreement_provider(
-    agreement_server: Emulator, monkeypatch: pytest.MonkeyPatch
-) -> ClusterProvider:
-    for name in ("MIXPEEK_API_KEY", "MIXPEEK_NAMESPACE", "MIXPEEK_ENDPOINT"):
-        monkeypatch.delenv(name, raising=False)
-    provider: ClusterProvider = configured(agreement_server)
-    return provider
+    return False, f"{sdk} cannot judge {counted}; the server answered {answer}", "server"
 
 
 def single_fault_verdicts(
-    server: Emulator, provider: ClusterProvider, base: str, path: str, value: Any
+    level: Level, base: str, path: str, value: Any
 ) -> tuple[list[tuple[str, str]], bool, str]:
     declaration = with_fault(SINGLE_FAULT_BASES[base], path, value)
-    result = provider.check({}, {**declaration, "__provider": PROVIDER_BLOB})
-    valid, why, _ = expected_verdict(server, wire_body(declaration))
+    result = level.provider().check({}, {**declaration, "__provider": PROVIDER_BLOB})
+    valid, why, _ = expected_verdict(level, wire_body(declaration))
     return [(f.property, f.reason) for f in result.failures], valid, why
 
 
-@pytest.mark.parametrize(("base", "path", "value"), cases(ONE_FAULT))
+@pytest.mark.usefixtures("clean_env")
+@pytest.mark.parametrize(("version", "base", "path", "value"), cases(ONE_FAULT_AT))
 def test_check_agrees_on_each_single_fault(
-    agreement_server: Emulator, agreement_provider: ClusterProvider,
-    base: str, path: str, value: Any,
+    levels: Levels, version: str, base: str, path: str, value: Any
 ) -> None:
-    problems, valid, why = single_fault_verdicts(
-        agreement_server, agreement_provider, base, path, value
-    )
+    problems, valid, why = single_fault_verdicts(levels[version], base, path, value)
     assert (not problems) == valid, f"check says {problems or 'valid'}; {why}"
 
 
-@pytest.mark.parametrize(("base", "path", "value"), cases(WRONG_TYPES))
+@pytest.mark.usefixtures("clean_env")
+@pytest.mark.parametrize(("version", "base", "path", "value"), cases(WRONG_TYPES_AT))
 def test_check_judges_json_types_as_the_sdk_model_does(
-    agreement_server: Emulator, agreement_provider: ClusterProvider,
-    base: str, path: str, value: Any,
+    levels: Levels, version: str, base: str, path: str, value: Any
 ) -> None:
     """A boolean field takes true or false, an integer field an integer (reference section
     2; the SDK model refuses "yes", 1 or "500" there). An integral number is an integer:
     that is how the engine carries a program's integers."""
-    problems, valid, why = single_fault_verdicts(
-        agreement_server, agreement_provider, base, path, value
-    )
+    problems, valid, why = single_fault_verdicts(levels[version], base, path, value)
     assert (not problems) == valid, f"check says {problems or 'valid'}; {why}"
 
 
-def test_check_agrees_with_the_sdk_model_and_the_server(
-    agreement_server: Emulator, agreement_provider: ClusterProvider
-) -> None:
+@pytest.mark.usefixtures("clean_env")
+@pytest.mark.parametrize("version", LEVELS)
+def test_check_agrees_with_the_sdk_model_and_the_server(levels: Levels, version: str) -> None:
+    level = levels[version]
+    provider = level.provider()
     seen = {"examples": 0, "valid": 0, "sdk": 0, "narrowing": 0, "server": 0, "accepted": 0}
 
     @settings(
@@ -745,12 +1095,12 @@ def test_check_agrees_with_the_sdk_model_and_the_server(
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
-    @given(declaration=st.one_of(VALID_LEANING, one_fault(), DECLARATIONS))
+    @given(declaration=DRAWN_AT[version])
     def agree(declaration: dict[str, Any]) -> None:
         # check must never raise, whatever it is given.
-        result = agreement_provider.check({}, {**declaration, "__provider": PROVIDER_BLOB})
+        result = provider.check({}, {**declaration, "__provider": PROVIDER_BLOB})
         problems = [(f.property, f.reason) for f in result.failures]
-        valid, why, decided = expected_verdict(agreement_server, wire_body(declaration))
+        valid, why, decided = expected_verdict(level, wire_body(declaration))
         seen["examples"] += 1
         seen["valid"] += valid
         seen[decided] += 1
