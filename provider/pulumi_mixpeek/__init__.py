@@ -35,8 +35,8 @@ if TYPE_CHECKING:
         NotFoundError,
     )
     from .fields import FieldSpec, cluster_fields, declared_fields
-    from .lookups import get_cluster, get_task, list_clusters
-    from .models import ClusterMetadata, TaskResponse
+    from .lookups import get_cluster, get_cluster_groups, get_task, list_clusters
+    from .models import ClusterGroupsResponse, ClusterMetadata, TaskResponse
     from .models.declaration import Mutability
     from .resources import (
         AttributeConfigArgs,
@@ -67,6 +67,7 @@ _EXPORTS = {
     "Cluster": ".resources",
     "ClusterEnrichment": ".resources",
     "ClusterExecution": ".resources",
+    "ClusterGroupsResponse": ".models",
     "ClusterMetadata": ".models",
     "ClusterProvider": ".resources.cluster_provider",
     "ConfigurationError": ".errors",
@@ -88,6 +89,7 @@ _EXPORTS = {
     "cluster_fields": ".fields",
     "declared_fields": ".fields",
     "get_cluster": ".lookups",
+    "get_cluster_groups": ".lookups",
     "get_task": ".lookups",
     "list_clusters": ".lookups",
 }
@@ -104,6 +106,7 @@ __all__ = [
     "Cluster",
     "ClusterEnrichment",
     "ClusterExecution",
+    "ClusterGroupsResponse",
     "ClusterMetadata",
     "ClusterProvider",
     "ConfigurationError",
@@ -125,6 +128,7 @@ __all__ = [
     "cluster_fields",
     "declared_fields",
     "get_cluster",
+    "get_cluster_groups",
     "get_task",
     "list_clusters",
 ]

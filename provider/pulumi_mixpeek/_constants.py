@@ -20,6 +20,7 @@ __all__ = [
     "AUTONAME_SEED_KEY",
     "DEFAULTS_KEY",
     "GENERATED_NAME_PREFIX",
+    "GET_CLUSTER_GROUPS_TOKEN",
     "GET_CLUSTER_TOKEN",
     "GET_TASK_TOKEN",
     "LIST_CLUSTERS_TOKEN",
@@ -51,6 +52,7 @@ CLUSTER_TOKEN = "mixpeek:index:Cluster"
 EXECUTION_TOKEN = "mixpeek:index:ClusterExecution"
 ENRICHMENT_TOKEN = "mixpeek:index:ClusterEnrichment"
 GET_CLUSTER_TOKEN = "mixpeek:index:getCluster"
+GET_CLUSTER_GROUPS_TOKEN = "mixpeek:index:getClusterGroups"
 GET_TASK_TOKEN = "mixpeek:index:getTask"
 LIST_CLUSTERS_TOKEN = "mixpeek:index:listClusters"
 

@@ -74,9 +74,10 @@ from .errors import (
     redact,
     status_error,
 )
-from .levels import ApiLevel, api_level
+from .levels import TODAY_API_VERSION, ApiLevel, api_level
 from .models import (
     ApplyClusterEnrichmentRequest,
+    ClusterGroupsResponse,
     ClusteringEnrichmentResponse,
     ClusterMetadata,
     ClusterModel,
@@ -295,6 +296,21 @@ class MixpeekClient:
         returned (recovery, adopt and "name taken" look names up, never ids)."""
         found = self.find_cluster(name)
         return found if found is not None and found.cluster_name == name else None
+
+    def get_cluster_groups(self, cluster_id: str) -> ClusterGroupsResponse:
+        """GET /v1/clusters/{id}/groups: the groups of the cluster's last run (a level with
+        ``groups_endpoint``, 1.3.783). Raises NotFoundError; at a level without the endpoint
+        (1.3.1), ConfigurationError before anything is sent."""
+        action = f"read the groups of cluster {cluster_id!r}"
+        if not self.level.groups_endpoint:
+            raise ConfigurationError(
+                f"Could not {action}: API level {self.level.version} (`{CONFIG_API_VERSION}`) "
+                "has no GET /v1/clusters/{cluster_id}/groups (the groups of a cluster's last "
+                "run came with API 1.3.2); nothing was sent. Set "
+                f"`{CONFIG_API_VERSION}` to {TODAY_API_VERSION} for a deployment that has it."
+            )
+        response = self._send("GET", _cluster_path(cluster_id) + "/groups", action=action)
+        return self._parse(ClusterGroupsResponse, response, action)
 
     def patch_cluster(self, identifier: str, body: PatchClusterRequest) -> ClusterModel:
         action = f"update cluster {identifier!r}"

@@ -45,15 +45,18 @@ from .fields import FieldSpec, declared_fields, internal_fields
 from .levels import API_VERSIONS, api_level
 from .lookups import (
     GetClusterArgs,
+    GetClusterGroupsArgs,
     GetTaskArgs,
     ListClustersResult,
     get_cluster,
+    get_cluster_groups,
     get_task,
     list_clusters,
 )
 from .models import (
     AttributeBasedConfig,
     ClusterExecutionOutputs,
+    ClusterGroupsResponse,
     ClusteringEnrichmentResponse,
     ClusterMetadata,
     ListClustersRequest,
@@ -130,6 +133,9 @@ RESOURCES: tuple[ResourceSchema, ...] = (
 
 FUNCTIONS: tuple[FunctionSchema, ...] = (
     FunctionSchema("getCluster", get_cluster, GetClusterArgs, ClusterMetadata),
+    FunctionSchema(
+        "getClusterGroups", get_cluster_groups, GetClusterGroupsArgs, ClusterGroupsResponse
+    ),
     FunctionSchema("getTask", get_task, GetTaskArgs, TaskResponse),
     FunctionSchema(
         "listClusters",

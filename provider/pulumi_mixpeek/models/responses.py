@@ -16,6 +16,8 @@ __all__ = [
     "FAILED_TASK_STATUSES",
     "RUNNING_TASK_STATUSES",
     "TASK_STATUS_CLASSES",
+    "ClusterGroup",
+    "ClusterGroupsResponse",
     "ClusterListStats",
     "ClusterMetadata",
     "ClusterModel",
@@ -271,6 +273,32 @@ class ListClustersResponse(ResponseModel):
     pagination: PaginationResponse
     total_count: int
     stats: ClusterListStats | None = None
+
+
+class ClusterGroup(ResponseModel):
+    """One group (cluster) found by a cluster's last run."""
+
+    cluster_id: str = Field(..., description="Group id within the run (e.g. `cl_0`).")
+    label: str | None = Field(None, description="Label (LLM labeling, or Cluster N).")
+    summary: str | None = Field(None, description="Summary of the group (LLM labeling).")
+    keywords: list[str] | None = Field(None, description="Keywords (LLM labeling).")
+    member_count: int = Field(..., description="Documents in the group.")
+
+
+class ClusterGroupsResponse(ResponseModel):
+    """The groups of a cluster's last run (``GET /v1/clusters/{cluster_id}/groups``, API
+    1.3.2 onwards)."""
+
+    cluster_id: str = Field(..., description="The cluster (`clust_...`).")
+    run_id: str | None = Field(None, description="The run the groups come from.")
+    total_groups: int = Field(..., description="Number of groups.")
+    total_documents: int = Field(..., description="Documents in all groups.")
+    member_counts_stale: bool | None = Field(
+        False,
+        description="Documents were deleted since the run, so member counts include some "
+        "that no longer exist; run the cluster again for current counts.",
+    )
+    groups: list[ClusterGroup] = Field(..., description="Every group of the run.")
 
 
 class ClusteringEnrichmentResponse(ResponseModel):

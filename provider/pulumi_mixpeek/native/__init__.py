@@ -28,7 +28,7 @@ from ..resources.cluster_args import (
     WeightLearningConfigArgs,
 )
 from .cluster import Cluster
-from .lookups import get_cluster, list_clusters
+from .lookups import get_cluster, get_cluster_groups, list_clusters
 from .provider import Provider
 from .runs import ClusterEnrichment, ClusterExecution
 
@@ -46,5 +46,6 @@ __all__ = [
     "VectorConfigArgs",
     "WeightLearningConfigArgs",
     "get_cluster",
+    "get_cluster_groups",
     "list_clusters",
 ]

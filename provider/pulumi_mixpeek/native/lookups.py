@@ -1,7 +1,8 @@
-"""The lookups of the native face: the schema's functions ``getCluster`` and ``listClusters``,
-answered by the plugin with its provider's settings (pass ``opts=pulumi.InvokeOptions(
-provider=p)`` for an explicit provider). Same results as the dynamic face's
-``pulumi_mixpeek.get_cluster`` / ``list_clusters``, which call the API from the program.
+"""The lookups of the native face: the schema's functions ``getCluster``,
+``getClusterGroups`` and ``listClusters``, answered by the plugin with its provider's settings
+(pass ``opts=pulumi.InvokeOptions(provider=p)`` for an explicit provider). Same results as the
+dynamic face's ``pulumi_mixpeek.get_cluster`` / ``get_cluster_groups`` / ``list_clusters``,
+which call the API from the program.
 """
 
 from __future__ import annotations
@@ -11,17 +12,26 @@ from typing import Any
 import pulumi
 import pulumi.runtime
 
-from .._constants import GET_CLUSTER_TOKEN, LIST_CLUSTERS_TOKEN
+from .._constants import GET_CLUSTER_GROUPS_TOKEN, GET_CLUSTER_TOKEN, LIST_CLUSTERS_TOKEN
 from ..lookups import ListClustersResult
-from ..models import ClusterMetadata
+from ..models import ClusterGroupsResponse, ClusterMetadata
 
-__all__ = ["get_cluster", "list_clusters"]
+__all__ = ["get_cluster", "get_cluster_groups", "list_clusters"]
 
 
 def get_cluster(identifier: str, opts: pulumi.InvokeOptions | None = None) -> ClusterMetadata:
     """The cluster with this id or name (1 GET); fails when there is none."""
     result = pulumi.runtime.invoke(GET_CLUSTER_TOKEN, {"identifier": identifier}, opts)
     return ClusterMetadata.model_validate(result.value)
+
+
+def get_cluster_groups(
+    cluster_id: str, opts: pulumi.InvokeOptions | None = None
+) -> ClusterGroupsResponse:
+    """The groups of the cluster's last run (1 GET); API level 1.3.783 only (the provider's
+    ``apiVersion``): at 1.3.1 it fails saying the level lacks it."""
+    result = pulumi.runtime.invoke(GET_CLUSTER_GROUPS_TOKEN, {"cluster_id": cluster_id}, opts)
+    return ClusterGroupsResponse.model_validate(result.value)
 
 
 def list_clusters(

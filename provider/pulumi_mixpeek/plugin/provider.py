@@ -61,6 +61,7 @@ from .._constants import (
     CONFIG_NAMESPACE,
     ENRICHMENT_TOKEN,
     EXECUTION_TOKEN,
+    GET_CLUSTER_GROUPS_TOKEN,
     GET_CLUSTER_TOKEN,
     GET_TASK_TOKEN,
     LIST_CLUSTERS_TOKEN,
@@ -71,7 +72,7 @@ from ..client import MixpeekClient, shared_client
 from ..config import ProviderSettings, validate_endpoint
 from ..diff import changed_fields
 from ..errors import MixpeekError, redact
-from ..lookups import GetClusterArgs, GetTaskArgs, ListClustersResult
+from ..lookups import GetClusterArgs, GetClusterGroupsArgs, GetTaskArgs, ListClustersResult
 from ..models import ListClustersRequest
 from ..models.declaration import ClusterEnrichmentDeclaration, ClusterExecutionDeclaration
 from ..normalize import canonical_inputs
@@ -302,14 +303,18 @@ class MixpeekProvider(Provider):
     @_errors_as_messages
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
         """The lookups (``lookups.py``) as the schema's functions, with this provider's
-        settings: ``getCluster`` (1 GET), ``listClusters`` (1 list call per page) and
-        ``getTask`` (1 GET)."""
+        settings: ``getCluster`` (1 GET), ``getClusterGroups`` (1 GET; API level 1.3.783
+        only), ``listClusters`` (1 list call per page) and ``getTask`` (1 GET)."""
         args = plain_map(request.args)
         try:
             if request.tok == GET_CLUSTER_TOKEN:
                 identifier = GetClusterArgs.model_validate(args).identifier
                 meta = await asyncio.to_thread(self._client().get_cluster, identifier)
                 return InvokeResponse(property_map(meta.model_dump(mode="json")))
+            if request.tok == GET_CLUSTER_GROUPS_TOKEN:
+                cluster_id = GetClusterGroupsArgs.model_validate(args).cluster_id
+                groups = await asyncio.to_thread(self._client().get_cluster_groups, cluster_id)
+                return InvokeResponse(property_map(groups.model_dump(mode="json")))
             if request.tok == LIST_CLUSTERS_TOKEN:
                 query = ListClustersRequest.model_validate(
                     {k: v for k, v in args.items() if v is not None}
@@ -325,7 +330,8 @@ class MixpeekProvider(Provider):
             return InvokeResponse(failures=_failures(exc))
         raise ProviderError(
             f"The mixpeek provider has no function {request.tok!r}; it serves "
-            f"{GET_CLUSTER_TOKEN}, {LIST_CLUSTERS_TOKEN} and {GET_TASK_TOKEN}."
+            f"{GET_CLUSTER_TOKEN}, {GET_CLUSTER_GROUPS_TOKEN}, {LIST_CLUSTERS_TOKEN} and "
+            f"{GET_TASK_TOKEN}."
         )
 
     def _client(self) -> MixpeekClient:
