@@ -340,10 +340,16 @@ class MixpeekClient:
     def iter_clusters(
         self, request: ListClustersRequest | None = None, *, page_size: int = LIST_PAGE_SIZE
     ) -> Iterator[ClusterMetadata]:
-        """Every cluster matching ``request``, paging with limit/offset."""
+        """Every cluster matching ``request``, page by page as the level pages: 1.3.1 with
+        ``limit``/``offset``; a level with ``cursor_paging`` (1.3.783) with ``page_size`` and
+        ``page``, or ``cursor`` once a page names a ``next_cursor`` (whose ``offset`` stops at
+        10000), until the API's ``total_count`` is reached."""
         body = (
             request.model_dump(mode="json", by_alias=True, exclude_none=True) if request else None
         )
+        if self.level.cursor_paging:
+            yield from self._iter_cursor_pages(body, page_size)
+            return
         offset = 0
         while True:
             action = f"list clusters (offset {offset})"
@@ -359,6 +365,57 @@ class MixpeekClient:
             offset += len(page.results)
             if len(page.results) < page_size:
                 return
+
+    def _iter_cursor_pages(
+        self, body: dict[str, Any] | None, page_size: int
+    ) -> Iterator[ClusterMetadata]:
+        """Today's paging (``iter_clusters``). The first page is ``page=1``; each next one is
+        the ``cursor`` the previous page named, else the next ``page``. It ends at an empty
+        page, at ``total_count`` clusters, or at a short page that names no next cursor. A
+        cursor named twice is an API fault, reported rather than followed forever."""
+        seen = 0
+        page = 1
+        cursor: str | None = None
+        cursors: set[str] = set()
+        while True:
+            params: dict[str, Any] = {"page_size": page_size}
+            if cursor is None:
+                params["page"] = page
+                action = f"list clusters (page {page})"
+            else:
+                params["cursor"] = cursor
+                action = f"list clusters (after {seen})"
+            response = self._send(
+                "POST", "/v1/clusters/list", action=action, json=body, params=params
+            )
+            listed = self._parse(ListClustersResponse, response, action)
+            yield from listed.results
+            seen += len(listed.results)
+            cursor = listed.pagination.next_cursor or None
+            if not listed.results or seen >= listed.total_count:
+                return
+            if cursor is None:
+                if len(listed.results) < page_size:
+                    return
+                if seen % page_size:  # after short cursor pages no page number follows on
+                    raise self._paging_fault(action, seen, listed.total_count, "no next_cursor")
+                page = seen // page_size + 1
+                continue
+            if cursor in cursors:
+                raise self._paging_fault(
+                    action, seen, listed.total_count, f"next_cursor {cursor!r} a second time"
+                )
+            cursors.add(cursor)
+
+    def _paging_fault(
+        self, action: str, seen: int, total: int, what: str
+    ) -> APIResponseValidationError:
+        return APIResponseValidationError(
+            f"Could not {action}: the API named {what} after {seen} of {total} clusters; the "
+            "listing stops here rather than skip or repeat clusters.",
+            method="POST",
+            path="/v1/clusters/list",
+        )
 
     # -- clustering runs and enrichment ---------------------------------------------------
     def execute_clustering(

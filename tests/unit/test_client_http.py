@@ -31,6 +31,7 @@ from pulumi_mixpeek.errors import (
     RateLimitError,
     UnprocessableEntityError,
 )
+from pulumi_mixpeek.levels import api_level
 from pulumi_mixpeek.models import (
     ClusterMetadata,
     CreateClusterRequest,
@@ -177,6 +178,7 @@ def client(server: FakeServer, sleeps: list[float], notices: list[str]) -> Mixpe
         sleep=sleeps.append,
         jitter=lambda: 0.0,
         notify=notices.append,
+        level=api_level("1.3.1"),  # the suite's level (tests/conftest.py); paging by offset
     )
 
 
