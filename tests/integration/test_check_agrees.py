@@ -104,13 +104,17 @@ LEFT_TO_THE_SERVER: dict[str, tuple[str, str | None]] = {
 
 #: Today's level (SDK 1.3.783): the same places, each description still stating its rule,
 #: and what 1.3.783 adds: collection_ids may be left out for source_cluster_ids, whose
-#: clusters only the server knows.
+#: clusters only the server knows; the typesafe provider picks labels from candidate_labels
+#: (said in llm_labeling.provider's description; candidate_labels has none).
 LEFT_TO_THE_SERVER_TODAY: dict[str, tuple[str, str | None]] = {
     **LEFT_TO_THE_SERVER,
     "collection_ids": ("collection_ids", "Required unless source_cluster_ids is set"),
     "source_cluster_ids": (
         "source_cluster_ids",
         "Each id must be a vector cluster in this namespace with the same feature_uris",
+    ),
+    "llm_labeling.candidate_labels": (
+        "llm_labeling.provider", "Picks each cluster's label from candidate_labels"
     ),
 }
 LEFT_TO_THE_SERVER_AT = {SEED: LEFT_TO_THE_SERVER, TODAY: LEFT_TO_THE_SERVER_TODAY}
@@ -560,6 +564,13 @@ SINGLE_FAULT_BASES: dict[str, dict[str, Any]] = {
         "cluster_type": "attribute",
         "attribute_config": {"attributes": ["brand"]},
     },
+    # Today's faults of source_enrichment_config: where it is used.
+    "enriching": {
+        "collection_ids": ["col_a"],
+        "cluster_name": "products",
+        "vector_config": {"feature_uris": [_URI], "clustering_method": "kmeans"},
+        "enrich_source_collection": True,
+    },
 }
 
 
@@ -573,14 +584,19 @@ def with_fault(base: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     return declaration
 
 
-def base_for(path: str) -> str:
-    return "attribute" if path.startswith("attribute_config") else "vector"
+def base_for(path: str, level: str = SEED) -> str:
+    if path.startswith("attribute_config"):
+        return "attribute"
+    if level == TODAY and path.startswith("source_enrichment_config"):
+        return "enriching"
+    return "vector"
 
 
 def cases(faults: dict[str, dict[str, list[Any]]]) -> list[Any]:
     """(level, base, path, value) for each level's faults."""
     return [
-        pytest.param(level, base_for(path), path, value, id=f"{level}:{path}={value!r}"[:90])
+        pytest.param(level, base_for(path, level), path, value,
+                     id=f"{level}:{path}={value!r}"[:90])
         for level, by_path in faults.items()
         for path, values in by_path.items()
         for value in values
@@ -849,7 +865,7 @@ class Level:
     def provider(self) -> ClusterProvider:
         """The provider configured for this level's server, at this level."""
         provider: ClusterProvider = configured(
-            self.server, **{"mixpeek:apiVersion": self.version}
+            self.server, ClusterProvider, **{"mixpeek:apiVersion": self.version}
         )
         return provider
 
@@ -879,7 +895,7 @@ class Levels:
             running_emulator(api_keys=(KEY,), api_version=TODAY)
         )
         judge.verdicts([
-            wire_body(with_fault(SINGLE_FAULT_BASES[base_for(path)], path, value))
+            wire_body(with_fault(SINGLE_FAULT_BASES[base_for(path, TODAY)], path, value))
             for faults in (ONE_FAULT_TODAY, WRONG_TYPES_TODAY)
             for path, values in faults.items()
             for value in values
@@ -949,8 +965,8 @@ def test_the_sdk_oracle_reads_json_as_from_dict_does() -> None:
 def test_todays_sdk_oracle_is_its_own_from_dict(levels: Levels) -> None:
     """The 1.3.783 judge reads JSON as that SDK's from_dict: a plain model name and an
     algorithm_params object pass, an unknown key is reported unread (also inside
-    vector_config), a model name 1.3.783 dropped and a 1.3.1-only shape are refused."""
-    body = {
+    vector_config), a model name 1.3.783 dropped is refused."""
+    body: dict[str, Any] = {
         "collection_ids": ["col_a"],
         "description": "d",
         "vector_config": {
