@@ -42,12 +42,14 @@ def changed_fields(
     olds: Mapping[str, Any],
     news: Mapping[str, Any],
     model: type[BaseModel] = ClusterDeclaration,
+    level: ApiLevel | None = None,
 ) -> list[str]:
     """Input fields whose declared value really changed (``olds``: the old outputs, or the
-    previous inputs; ``news``: the new inputs). ``namespace`` changed unless
-    ``same_namespace`` says it is the same one."""
-    old = canonical_inputs(olds, model)
-    new = canonical_inputs(news, model)
+    previous inputs; ``news``: the new inputs), compared in canonical form at the API
+    ``level`` (a Cluster's defaults depend on it; default the seed's). ``namespace`` changed
+    unless ``same_namespace`` says it is the same one."""
+    old = canonical_inputs(olds, model, level)
+    new = canonical_inputs(news, model, level)
     changed = []
     for name in diffable_fields(model):
         value = new.get(name)
@@ -88,10 +90,10 @@ def replaced_fields(
     in-place fields are the ones marked so) (``olds``: previous inputs or outputs)."""
     level = level or api_level(SEED_API_VERSION)
     immutable = replace_fields()
-    old, new = canonical_inputs(olds), canonical_inputs(news)
+    old, new = canonical_inputs(olds, level=level), canonical_inputs(news, level=level)
     return [
         name
-        for name in changed_fields(olds, news)
+        for name in changed_fields(olds, news, level=level)
         if name in immutable and not _changes_in_place(name, old, new, level)
     ]
 
@@ -101,7 +103,7 @@ def diff_cluster(
 ) -> DiffResult:
     """``olds``: the previous outputs; ``news``: the checked inputs (engine keys included);
     ``level``: the API level spoken (what its PATCH changes in place)."""
-    if not changed_fields(olds, news):
+    if not changed_fields(olds, news, level=level):
         return DiffResult(changes=False)
     # Set even when nothing here forces a replacement: the user's replaceOnChanges can turn
     # an in-place change into a replacement, and the engine then reads this flag too.

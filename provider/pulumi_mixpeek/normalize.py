@@ -11,6 +11,11 @@ Rules (applied per top-level field, so an unknown value in one field leaves the 
 - known server defaults are removed too: ``attribute_config.aggregation_method:
   most_frequent``; ``filters`` lose ``case_sensitive: false`` at every level (the SDK adds it
   to every nested condition);
+- the API level's documented defaults (``levels.py``, ``defaults``) are removed, and they
+  win over the model's: at 1.3.783 ``llm_labeling.use_embedding_dedup: true`` is the default
+  and ``false`` a choice that stays; so are ``vector_config.hierarchical: false``,
+  ``auto_execute_cooldown_seconds: 3600``, ... (the level defaults to the seed's, whose
+  defaults are the models');
 - empty ``metadata`` / ``filters`` / ``llm_labeling`` / ``source_enrichment_config`` and an
   empty ``description`` mean "none";
 - the deprecated ``vector_config.feature_uri`` becomes ``feature_uris: [uri]`` (the server
@@ -21,7 +26,8 @@ Rules (applied per top-level field, so an unknown value in one field leaves the 
 - a field holding an unknown value, or a value that does not validate, is kept as given
   (check reports the invalid ones; diff counts unknowns as changed).
 
-The form is idempotent: ``canonical_inputs(canonical_inputs(x)) == canonical_inputs(x)``.
+The form is idempotent: ``canonical_inputs(canonical_inputs(x)) == canonical_inputs(x)`` (at
+one level).
 """
 
 from __future__ import annotations
@@ -32,9 +38,11 @@ from functools import cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import to_jsonable_python
 
 from ._unknowns import contains_unknown
 from .fields import field_names
+from .levels import SEED_API_VERSION, ApiLevel, api_level
 from .models.declaration import ClusterDeclaration
 
 __all__ = ["canonical_inputs", "same_value", "strip_internal"]
@@ -98,7 +106,32 @@ _EMPTY_MEANS_NONE = frozenset(
 )
 
 
-def _canonical_field(model: type[BaseModel], name: str, value: Any) -> Any:
+def _level_defaults(name: str, dumped: Any, validated: Any, level: ApiLevel) -> Any:
+    """``dumped`` (the field ``name`` without the model's defaults) with the level's defaults
+    instead: a key declared with its level default, or None, is removed; a key declared with
+    another value stays, also when it is the model's default (at 1.3.783,
+    ``use_embedding_dedup: false``). None when the field itself is its level's default."""
+    if not isinstance(dumped, dict):
+        defaults = level.section_defaults("")
+        return None if name in defaults and same_value(dumped, defaults[name]) else dumped
+    section = level.section_defaults(name)
+    if not section or not isinstance(validated, BaseModel):
+        return dumped
+    dumped = dict(dumped)
+    for key, default in section.items():
+        value = getattr(validated, key, None)
+        if key in validated.model_fields_set and value is not None:
+            value = to_jsonable_python(value)
+            if not same_value(value, default):
+                dumped[key] = value
+                continue
+        dumped.pop(key, None)
+    return dumped
+
+
+def _canonical_field(
+    model: type[BaseModel], name: str, value: Any, level: ApiLevel | None = None
+) -> Any:
     """The canonical value, or None when it equals "not declared"."""
     if contains_unknown(value):
         return value
@@ -111,6 +144,9 @@ def _canonical_field(model: type[BaseModel], name: str, value: Any) -> Any:
         return None
     dumped = adapter.dump_python(validated, mode="json", by_alias=True, exclude_defaults=True)
     if model is ClusterDeclaration:
+        dumped = _level_defaults(name, dumped, validated, level or api_level(SEED_API_VERSION))
+        if dumped is None:
+            return None
         fixup = _FIXUPS.get(name)
         if fixup is not None:
             dumped = fixup(dumped)
@@ -134,9 +170,12 @@ def strip_internal(props: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def canonical_inputs(
-    props: Mapping[str, Any], model: type[BaseModel] = ClusterDeclaration
+    props: Mapping[str, Any],
+    model: type[BaseModel] = ClusterDeclaration,
+    level: ApiLevel | None = None,
 ) -> dict[str, Any]:
-    """The declared input fields of ``props`` (inputs or outputs) in canonical form.
+    """The declared input fields of ``props`` (inputs or outputs) in canonical form, at the
+    API ``level`` (a Cluster's; default the seed's, whose defaults are the models').
 
     Keys that are not input fields of ``model`` (``__provider``, computed outputs, typos) are
     dropped; absent keys mean "not declared".
@@ -147,7 +186,7 @@ def canonical_inputs(
         value = props.get(name)
         if value is None:
             continue
-        canonical = _canonical_field(model, name, value)
+        canonical = _canonical_field(model, name, value, level)
         if canonical is not None:
             inputs[name] = canonical
     if model is ClusterDeclaration:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
@@ -209,6 +209,8 @@ class _Types:
         args = get_args(annotation)
         if annotation is Any:
             return dict(_ANY)
+        if origin is Annotated:  # e.g. a discriminated union: the type itself
+            return self.spec(args[0], owner, field)
         if origin in (Union, types.UnionType):
             options = [a for a in args if a is not type(None)]
             if len(options) == 1:

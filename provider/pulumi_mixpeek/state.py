@@ -17,7 +17,7 @@ from pydantic_core import PydanticUndefined
 
 from ._constants import DEFAULTS_KEY
 from .fields import field_names, replace_fields
-from .levels import ApiLevel
+from .levels import SEED_API_VERSION, ApiLevel, api_level
 from .models import ClusterMetadata, LLMLabelingInput, SourceEnrichmentConfig
 from .models.declaration import ClusterDeclaration
 from .normalize import canonical_inputs, same_value
@@ -32,17 +32,24 @@ __all__ = [
 ]
 
 #: Declared fields GET does not return (description is write-only in 1.3.1; where the
-#: cluster lives is recorded by check, see location.py).
+#: cluster lives is recorded by check, see location.py), or that ClusterMetadata does not
+#: read: the fields API 1.3.783 adds (source_cluster_ids, auto_execute_*) are kept from the
+#: state, so refresh shows no drift of them.
 NOT_READ_BACK: tuple[str, ...] = (
     "description",
     "adopt",
     "keep_output_collections",
     "namespace",
     "endpoint",
+    "source_cluster_ids",
+    "auto_execute_on_batch",
+    "auto_execute_min_documents",
+    "auto_execute_cooldown_seconds",
 )
 
 #: vector_config fields ClusterMetadata does not carry in 1.3.1 (sample_size came in 1.3.2;
-#: the legacy enrich_source and the deprecated per-algorithm parameters have no column).
+#: the legacy enrich_source and the deprecated per-algorithm parameters have no column), and
+#: those API 1.3.783 adds, which ClusterMetadata does not read: kept from the state.
 VECTOR_NOT_READ_BACK: tuple[str, ...] = (
     "sample_size",
     "normalize_features",
@@ -53,6 +60,12 @@ VECTOR_NOT_READ_BACK: tuple[str, ...] = (
     "kmeans_parameters",
     "dbscan_parameters",
     "hdbscan_parameters",
+    "face_cluster_merge",
+    "preprocessing_steps",
+    "hierarchical",
+    "max_hierarchy_depth",
+    "vis_n_components",
+    "layout_stability",
 )
 
 
@@ -97,12 +110,17 @@ def _enrich_source_collection(meta: ClusterMetadata, before: Mapping[str, Any]) 
 def live_inputs(
     meta: ClusterMetadata, previous: Mapping[str, Any], level: ApiLevel | None = None
 ) -> dict[str, Any]:
-    """The canonical inputs describing ``meta``; ``previous`` (the last state, inputs or
-    outputs) supplies the fields GET does not return (at ``level``: description is read
-    back where the level returns it)."""
-    before = canonical_inputs(previous)
+    """The canonical inputs describing ``meta`` at ``level`` (default the seed's);
+    ``previous`` (the last state, inputs or outputs) supplies the fields GET does not return
+    (at ``level``: description is read back where the level returns it). A composite
+    cluster declared without collection_ids keeps them undeclared: the server takes its
+    source clusters' collections."""
+    before = canonical_inputs(previous, level=level)
+    composite = before.get("source_cluster_ids") is not None
     raw: dict[str, Any] = {
-        "collection_ids": meta.input_collections,
+        "collection_ids": (
+            None if composite and before.get("collection_ids") is None else meta.input_collections
+        ),
         "cluster_name": meta.cluster_name,
         "cluster_type": meta.cluster_type,
         "filters": meta.filters,
@@ -125,7 +143,7 @@ def live_inputs(
         raw[name] = before.get(name)
     if level is not None and level.reads_description:
         raw["description"] = meta.description
-    return canonical_inputs(raw)
+    return canonical_inputs(raw, level=level)
 
 
 def _without_additions(live: Any, before: Any) -> Any:
@@ -152,7 +170,7 @@ def refreshed_inputs(
     still drift. (Adoption compares with ``live_inputs`` itself and stays strict: there the
     declaration has no history with the cluster.)
     """
-    before = canonical_inputs(previous)
+    before = canonical_inputs(previous, level=level)
     live = live_inputs(meta, previous, level)
     if not before:
         # No previous state at all: `pulumi import` reads a cluster it knows only by id.
@@ -165,7 +183,7 @@ def refreshed_inputs(
                 live.pop(name)
             else:
                 live[name] = kept
-    return canonical_inputs(live)
+    return canonical_inputs(live, level=level)
 
 
 def build_outputs(meta: ClusterMetadata, inputs: Mapping[str, Any]) -> dict[str, Any]:
@@ -194,12 +212,18 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _without_fills(live: Any, wanted: Any, model: type[BaseModel] | None) -> Any:
+def _without_fills(
+    live: Any,
+    wanted: Any,
+    model: type[BaseModel] | None,
+    defaults: Mapping[str, Any] | None = None,
+) -> Any:
     """``live`` without the mapping keys ``wanted`` leaves out and the server may fill in:
     keys whose documented default is None (or that the model does not know). A key with a
     documented default stays: leaving it out declares that default, and the canonical form
     of either side leaves a default value out, so only a non-default value remains to
-    differ."""
+    differ. ``defaults``: the API level's documented defaults of these keys, where they are
+    not the model's (``levels.py``)."""
     if not (isinstance(live, dict) and isinstance(wanted, dict)):
         return live
     fields = model.model_fields if model is not None else {}
@@ -209,13 +233,17 @@ def _without_fills(live: Any, wanted: Any, model: type[BaseModel] | None) -> Any
         if key in wanted:
             sub = _model_of(info.annotation) if info is not None else None
             kept[key] = _without_fills(value, wanted[key], sub)
-        elif info is not None and info.default not in (None, PydanticUndefined):
+            continue
+        default = info.default if info is not None else None
+        if defaults is not None and key in defaults:
+            default = defaults[key]
+        if default not in (None, PydanticUndefined):
             kept[key] = value
     return kept
 
 
 def immutable_differences(
-    meta: ClusterMetadata, declared: Mapping[str, Any]
+    meta: ClusterMetadata, declared: Mapping[str, Any], level: ApiLevel | None = None
 ) -> list[tuple[str, Any, Any]]:
     """The fields that cannot change in place and differ between ``declared`` (canonical
     inputs) and the cluster ``meta``, as (field, declared, existing), sorted by field. Empty
@@ -228,17 +256,21 @@ def immutable_differences(
     value there is not a difference. A field or key with a documented default is compared
     (leaving it out declares the default). Whether the cluster is this stack's to take at all
     is decided before, from its name and, for a lost create, from when it was created
-    (``client.py``).
+    (``client.py``). ``declared`` is canonical at the API ``level`` (default the seed's),
+    whose documented defaults apply.
     """
-    live = live_inputs(meta, declared)
+    live = live_inputs(meta, declared, level)
     fields = ClusterDeclaration.model_fields
+    defaults = level or api_level(SEED_API_VERSION)
     differing = []
     for name in sorted(replace_fields()):
         wanted = declared.get(name)
         info = fields[name]
         if wanted is None and info.default is None:
             continue
-        existing = _without_fills(live.get(name), wanted, _model_of(info.annotation))
+        existing = _without_fills(
+            live.get(name), wanted, _model_of(info.annotation), defaults.section_defaults(name)
+        )
         if not same_value(existing, wanted):
             differing.append((name, wanted, live.get(name)))
     return differing

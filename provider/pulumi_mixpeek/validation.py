@@ -2,6 +2,12 @@
 
 No network and no credentials. Values not known yet (preview) are accepted: an error whose
 path runs through an unknown value is dropped, and cross-field rules skip unknown operands.
+
+The declaration models take every API level's fields and values; what the chosen level
+(``mixpeek:apiVersion``) lacks is refused here from the level's data (``levels.py``), naming
+the field's path and the level: a field or value of a newer level "needs API level 1.3.783",
+a value the level no longer offers "is not offered by API level 1.3.783" with the ones it
+offers instead.
 """
 
 from __future__ import annotations
@@ -13,11 +19,19 @@ from typing import Any
 from pulumi.dynamic import CheckFailure
 from pydantic import BaseModel, ValidationError
 
-from ._constants import CLUSTER_ID_PREFIX
+from ._constants import CLUSTER_ID_PREFIX, CONFIG_API_VERSION
 from ._unknowns import is_unknown
 from .config import validate_endpoint
 from .errors import ConfigurationError
 from .fields import field_names, internal_fields
+from .levels import (
+    API_VERSIONS,
+    LEVEL_SECTIONS,
+    SEED_API_VERSION,
+    ApiLevel,
+    api_level,
+    levels_having,
+)
 from .models.config import (
     AGGREGATION_METHODS,
     FEATURE_URI,
@@ -56,6 +70,11 @@ def _reason(error: Mapping[str, Any]) -> str:
         return "required"
     if kind == "extra_forbidden":
         return "unknown property; check the spelling"
+    context = error.get("ctx") or {}
+    if kind == "union_tag_invalid":  # a preprocessing step's method
+        return f"method must be one of {context.get('expected_tags')} (got {context.get('tag')!r})"
+    if kind == "union_tag_not_found":
+        return "must be an object that names its method, e.g. {\"method\": \"umap\"}"
     message = str(error.get("msg", "invalid value"))
     value = error.get("input")
     if kind in ("literal_error", "enum") or kind in ("int_parsing", "bool_parsing"):
@@ -311,6 +330,155 @@ def _api_rules(raw: Mapping[str, Any], cluster_type: Any) -> list[CheckFailure]:
     return failures
 
 
+#: Every path some API level declares (``levels.py``); the others (provider inputs such as
+#: adopt, typos) are not the levels' to judge.
+_LEVEL_PATHS: frozenset[str] = frozenset().union(*(api_level(v).fields for v in API_VERSIONS))
+
+
+def _needs(path: str, level: ApiLevel, value: Any = None) -> str:
+    """Why ``path`` (or its ``value``) is refused at ``level``, naming the levels that have
+    it: a newer one ("needs API level ..."), or only older ones ("is not offered by ...")."""
+    what = f"{value!r} " if value is not None else ""
+    having = levels_having(path, value)
+    current = API_VERSIONS.index(level.version)
+    newer = [v for v in having if API_VERSIONS.index(v) > current]
+    if newer:
+        reason = (
+            f"{what}needs API level {' or '.join(newer)} ({CONFIG_API_VERSION} is "
+            f"{level.version})"
+        )
+        if value is None:
+            return f"{reason}; set {CONFIG_API_VERSION} to {newer[-1]} or remove it"
+        return f"{reason}; at {level.version} use one of: {_offered_instead(path, value, level)}"
+    older = f" (only by {' and '.join(having)})" if having else ""
+    reason = f"{what}is not offered by API level {level.version}{older}"
+    if value is None:
+        return f"{reason}; remove it"
+    return f"{reason}; use one of: {_offered_instead(path, value, level)}"
+
+
+def _offered_instead(path: str, value: Any, level: ApiLevel) -> str:
+    """What the level offers instead of ``value`` at ``path`` (for a model: the same
+    provider's models, when the level has any)."""
+    offered = list(level.values[path])
+    if path == "llm_labeling.model_name":
+        provider = MODEL_PROVIDERS.get(value) if isinstance(value, str) else None
+        same = [m for m in offered if MODEL_PROVIDERS.get(m) == provider]
+        offered = same or offered
+    return ", ".join(str(v) for v in offered)
+
+
+def _at(raw: Mapping[str, Any], path: str) -> Any:
+    """The declared value at a dotted path (None when absent or under an unknown)."""
+    current: Any = raw
+    for part in path.split("."):
+        if not isinstance(current, dict) or is_unknown(current):
+            return None
+        current = current.get(part)
+    return current
+
+
+def _lacking(raw: Mapping[str, Any], level: ApiLevel) -> list[str]:
+    """The declared paths (fields, keys of ``LEVEL_SECTIONS``) of another level that
+    ``level`` lacks."""
+    declared = [name for name, value in raw.items() if value is not None]
+    for section in LEVEL_SECTIONS:
+        config = raw.get(section)
+        if isinstance(config, dict) and not is_unknown(config):
+            declared += [f"{section}.{k}" for k, v in config.items() if v is not None]
+    return [p for p in declared if p in _LEVEL_PATHS and p not in level.fields]
+
+
+def _level_failures(raw: Mapping[str, Any], level: ApiLevel) -> list[CheckFailure]:
+    """What the API ``level`` lacks of the declaration ``raw`` (known fields, not None): a
+    field or key, an enumerated value, a bound; and the fields it requires."""
+    failures = [CheckFailure(path, _needs(path, level)) for path in _lacking(raw, level)]
+    for path, offered in level.values.items():
+        value = _at(raw, path)
+        if not isinstance(value, str) or is_unknown(value) or value in offered:
+            continue
+        if levels_having(path, value):
+            reason = _needs(path, level, value)
+        else:
+            reason = (
+                f"must be one of {_offered_instead(path, value, level)} at API level "
+                f"{level.version} (got {value!r})"
+            )
+        failures.append(CheckFailure(path, reason))
+    for path, maximum in level.maxima.items():
+        value = _at(raw, path)
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > maximum:
+            failures.append(
+                CheckFailure(
+                    path, f"must be at most {maximum} at API level {level.version} (got {value})"
+                )
+            )
+    composite = "source_cluster_ids" in level.fields
+    collections, sources = raw.get("collection_ids"), raw.get("source_cluster_ids")
+    if collections is None and (sources is None or not composite):
+        failures.append(
+            CheckFailure(
+                "collection_ids",
+                "required unless source_cluster_ids is set (a composite cluster)"
+                if composite
+                else "required",
+            )
+        )
+    return failures
+
+
+def _composite_rules(raw: Mapping[str, Any]) -> list[CheckFailure]:
+    """A composite cluster (``source_cluster_ids``, API 1.3.783): vector clusters only, each
+    source listed once (the SDK's words: "Vector clusters only"; which clusters exist and
+    share the feature_uris only the server knows)."""
+    sources = raw.get("source_cluster_ids")
+    if sources is None or is_unknown(sources):
+        return []
+    ids = _strings(sources)
+    if any(not i.strip() for i in ids):
+        return [CheckFailure("source_cluster_ids", "contains an empty cluster id")]
+    if len(set(ids)) != len(ids):
+        return [CheckFailure("source_cluster_ids", "lists a cluster twice; list each once")]
+    cluster_type = raw.get("cluster_type")
+    if cluster_type == "attribute" or (
+        cluster_type is None and _given(raw.get("attribute_config"))
+    ):
+        return [
+            CheckFailure(
+                "source_cluster_ids",
+                "a composite cluster is a vector cluster: declare vector_config (with its "
+                "sources' feature_uris), not attribute_config",
+            )
+        ]
+    return []
+
+
+def _typesafe_rules(labeling: Mapping[str, Any]) -> list[CheckFailure]:
+    """Enabled labeling by provider typesafe (Jev, API 1.3.783) picks each label from
+    candidate_labels, "REQUIRED when provider is 'typesafe' (Jev) unless response_shape is an
+    explicit schema" (the SDK's words)."""
+    if labeling.get("enabled") is not True:
+        return []
+    provider, model = labeling.get("provider"), labeling.get("model_name")
+    if provider is None and isinstance(model, str):
+        provider = MODEL_PROVIDERS.get(model)
+    shape = labeling.get("response_shape")
+    if (
+        provider != "typesafe"
+        or _given(labeling.get("candidate_labels"))
+        or isinstance(shape, dict)
+        or is_unknown(shape)
+    ):
+        return []
+    return [
+        CheckFailure(
+            "llm_labeling.candidate_labels",
+            "required with provider 'typesafe' (Jev picks each label from them): list the "
+            "labels, or give response_shape as a JSON schema",
+        )
+    ]
+
+
 def validate_declaration(
     raw: Mapping[str, Any], model: type[BaseModel]
 ) -> list[CheckFailure]:
@@ -321,16 +489,32 @@ def validate_declaration(
     return _unknown_key_failures(declared, model) + _model_failures(known, model)
 
 
-def validate_inputs(raw: Mapping[str, Any]) -> list[CheckFailure]:
+def validate_inputs(
+    raw: Mapping[str, Any], level: ApiLevel | None = None
+) -> list[CheckFailure]:
     """Every problem of a Cluster's declared inputs (engine-internal ``__`` keys already
-    removed): the declaration model's, then the cross-field rules."""
-    failures = validate_declaration(raw, ClusterDeclaration)
+    removed) at the API ``level`` (default the seed's): the declaration model's, where the
+    level has something to say about the same path its words instead (and nothing under a
+    path the level lacks), then the cross-field rules."""
+    level = level or api_level(SEED_API_VERSION)
     known = {k: v for k, v in raw.items() if v is not None and k in field_names()}
+    by_level = {f.property: f for f in _level_failures(known, level)}
+    lacking = _lacking(known, level)
+    failures = []
+    for failure in validate_declaration(raw, ClusterDeclaration):
+        path = failure.property
+        if any(path.startswith((p + ".", p + "[")) for p in lacking):
+            continue
+        failures.append(by_level.pop(path, failure))
+    failures += by_level.values()
     seen = {f.property for f in failures}
     cluster_type = known.get("cluster_type")
-    rules = _rule_failures(known)
+    rules = _rule_failures(known) + _composite_rules(known)
     if not is_unknown(cluster_type):
         rules += _api_rules(known, cluster_type)
+    labeling = known.get("llm_labeling")
+    if isinstance(labeling, dict) and "llm_labeling.candidate_labels" in level.fields:
+        rules += _typesafe_rules(labeling)
     for failure in rules:
         if failure.property not in seen:
             failures.append(failure)

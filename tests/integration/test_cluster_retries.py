@@ -144,9 +144,13 @@ IMMUTABLE = [
 
 def test_the_recovery_cases_cover_every_immutable_field() -> None:
     from pulumi_mixpeek.fields import replace_fields
+    from pulumi_mixpeek.levels import SEED_API_VERSION, TODAY_API_VERSION, api_level
 
-    # namespace and endpoint say where the cluster is: the lookup by name is made there.
-    assert set(IMMUTABLE) == replace_fields() - {"namespace", "endpoint"}
+    # namespace and endpoint say where the cluster is: the lookup by name is made there. The
+    # fields only API 1.3.783 has are not read back (state.NOT_READ_BACK), so a cluster found
+    # by name cannot be seen to differ in them (and this server speaks 1.3.1).
+    today_only = api_level(TODAY_API_VERSION).fields - api_level(SEED_API_VERSION).fields
+    assert set(IMMUTABLE) == replace_fields() - {"namespace", "endpoint"} - today_only
 
 
 @pytest.mark.parametrize("field", IMMUTABLE)

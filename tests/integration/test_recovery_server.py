@@ -115,8 +115,10 @@ class Finder:
     the client (as mixpeek-recover-pending looks)."""
 
     def __init__(self, server: Emulator) -> None:
+        # The level the server speaks, as the stack's configuration would say it.
         self.settings = ProviderSettings(
-            endpoint=server.base_url, namespace=NAMESPACE, api_key=KEY
+            endpoint=server.base_url, namespace=NAMESPACE, api_key=KEY,
+            api_version=server.api_version,
         )
         self.clients: dict[ProviderSettings, MixpeekClient] = {}
 

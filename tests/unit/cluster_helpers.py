@@ -29,11 +29,15 @@ ATTRIBUTE: dict[str, Any] = {
 
 
 def checked(
-    declaration: dict[str, Any], olds: dict[str, Any] | None = None
+    declaration: dict[str, Any],
+    olds: dict[str, Any] | None = None,
+    provider: ClusterProvider | None = None,
 ) -> dict[str, Any]:
     """What the engine stores as inputs: check's result (plus the pickled provider);
-    ``olds`` are the previous inputs the engine passes to check."""
-    result = ClusterProvider().check(olds or {}, {**declaration, "__provider": PROVIDER_BLOB})
+    ``olds`` are the previous inputs the engine passes to check; ``provider``: one
+    configured for another API level than the suite's."""
+    provider = provider or ClusterProvider()
+    result = provider.check(olds or {}, {**declaration, "__provider": PROVIDER_BLOB})
     assert result.failures == [], [(f.property, f.reason) for f in result.failures]
     return {**result.inputs, "__provider": PROVIDER_BLOB}
 

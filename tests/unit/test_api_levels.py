@@ -19,10 +19,11 @@ from tests.unit.cluster_helpers import VECTOR, checked, created_state, outcome
 
 pytestmark = pytest.mark.unit
 
-#: PatchClusterRequest.__properties of mixpeek 1.3.783 that this provider declares.
+#: PatchClusterRequest.__properties of mixpeek 1.3.783 (models/patch_cluster_request.py),
+#: every one of which this provider declares.
 TODAY_PATCH_KEYS = {
-    "cluster_name", "description", "metadata", "llm_labeling", "filters", "sample_size",
-    "algorithm_params",
+    "cluster_name", "description", "metadata", "llm_labeling", "filters", "face_cluster_merge",
+    "sample_size", "algorithm_params", "source_cluster_ids", "layout_stability",
 }
 
 

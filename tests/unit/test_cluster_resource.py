@@ -164,7 +164,9 @@ def test_registration_with_typed_args_and_outputs() -> Any:
 def test_field_listing_for_docs_and_schema() -> None:
     rows = {spec.name: spec for spec in mixpeek.cluster_fields()}
     assert list(rows) == list(ClusterDeclaration.model_fields)
-    assert rows["collection_ids"].required and not rows["cluster_name"].required
+    # collection_ids: optional for a composite cluster (API 1.3.783); check requires it
+    # otherwise.
+    assert not rows["collection_ids"].required and not rows["cluster_name"].required
     assert rows["metadata"].mutability is mixpeek.Mutability.UPDATE
     assert rows["filters"].mutability is mixpeek.Mutability.REPLACE
     assert rows["adopt"].mutability is mixpeek.Mutability.PROVIDER

@@ -63,10 +63,19 @@ _PROVIDER = _marker(Mutability.PROVIDER)
 class ClusterDeclaration(RequestModel):
     """The inputs of ``pulumi_mixpeek.Cluster`` (CreateClusterRequest + PATCH-only fields)."""
 
-    collection_ids: list[str] = Field(
-        ...,
+    collection_ids: list[str] | None = Field(
+        None,
         min_length=1,
-        description="Collections whose documents are clustered together.",
+        description="Collections whose documents are clustered together; required unless "
+        "source_cluster_ids is set (API 1.3.783: then the source clusters' collections).",
+        json_schema_extra=_REPLACE,
+    )
+    source_cluster_ids: list[str] | None = Field(
+        None,
+        min_length=1,
+        description="API 1.3.783: makes this a composite cluster, which groups the centroids "
+        "of these vector clusters' runs (each in this namespace, with the same feature_uris) "
+        "instead of documents. Vector clusters only.",
         json_schema_extra=_REPLACE,
     )
     cluster_type: ClusterType | None = Field(
@@ -102,6 +111,24 @@ class ClusterDeclaration(RequestModel):
     source_enrichment_config: SourceEnrichmentConfig | None = Field(
         None,
         description="Cluster fields written into source documents (enrich_source_collection).",
+        json_schema_extra=_REPLACE,
+    )
+    auto_execute_on_batch: bool | None = Field(
+        None,
+        description="API 1.3.783: run the cluster whenever a batch completes on one of its "
+        "input collections (server default false: runs are started by the API only).",
+        json_schema_extra=_REPLACE,
+    )
+    auto_execute_min_documents: int | None = Field(
+        None,
+        description="API 1.3.783: with auto_execute_on_batch, skip a run while the "
+        "collection holds fewer documents than this.",
+        json_schema_extra=_REPLACE,
+    )
+    auto_execute_cooldown_seconds: int | None = Field(
+        None,
+        description="API 1.3.783: with auto_execute_on_batch, the least time between two "
+        "automatic runs (server default 3600).",
         json_schema_extra=_REPLACE,
     )
     cluster_name: str | None = Field(

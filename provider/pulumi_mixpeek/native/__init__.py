@@ -20,6 +20,7 @@ installed plugins; see the README, "Two faces".
 from ..resources.cluster_args import (
     AttributeConfigArgs,
     EnrichmentFieldMappingArgs,
+    FaceClusterMergeConfigArgs,
     InputMappingArgs,
     LabelingInputsArgs,
     LLMLabelingArgs,
@@ -38,6 +39,7 @@ __all__ = [
     "ClusterEnrichment",
     "ClusterExecution",
     "EnrichmentFieldMappingArgs",
+    "FaceClusterMergeConfigArgs",
     "InputMappingArgs",
     "LLMLabelingArgs",
     "LabelingInputsArgs",

@@ -19,7 +19,8 @@ __all__ = ["Cluster"]
 
 
 class Cluster(ClusterBase, pulumi.CustomResource):
-    """A Mixpeek cluster (Clusters API, SDK 1.3.1), managed by the native plugin."""
+    """A Mixpeek cluster (Clusters API at the provider's ``apiVersion``, 1.3.1 or 1.3.783),
+    managed by the native plugin."""
 
     __annotations__ = ClusterBase.__annotations__
 

@@ -147,8 +147,11 @@ class MixpeekProvider(Provider):
 
     def __init__(self) -> None:
         self._settings = ProviderSettings.resolve()
+        cluster = ClusterProvider()
         self._resources = {
-            CLUSTER_TOKEN: _Resource(ClusterProvider(), changed_fields, canonical_inputs),
+            # A Cluster's canonical form depends on the API level (its defaults): the
+            # provider's, as configured.
+            CLUSTER_TOKEN: _Resource(cluster, cluster.changed_inputs, cluster.canonical),
             EXECUTION_TOKEN: _Resource(
                 ClusterExecutionProvider(),
                 functools.partial(changed_fields, model=ClusterExecutionDeclaration),

@@ -8,6 +8,7 @@ from .cluster import Cluster
 from .cluster_args import (
     AttributeConfigArgs,
     EnrichmentFieldMappingArgs,
+    FaceClusterMergeConfigArgs,
     InputMappingArgs,
     LabelingInputsArgs,
     LLMLabelingArgs,
@@ -24,6 +25,7 @@ __all__ = [
     "ClusterEnrichment",
     "ClusterExecution",
     "EnrichmentFieldMappingArgs",
+    "FaceClusterMergeConfigArgs",
     "InputMappingArgs",
     "LLMLabelingArgs",
     "LabelingInputsArgs",

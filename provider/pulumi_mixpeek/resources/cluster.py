@@ -1,8 +1,9 @@
 """``pulumi_mixpeek.Cluster``: a Mixpeek cluster as a Pulumi resource.
 
 Type token ``pulumi-python:dynamic/mixpeek:Cluster`` (changing it changes every URN).
-Changing ``cluster_name``, ``description`` or ``metadata`` updates the cluster in place;
-changing any other input replaces it (delete first when the replacement keeps the same
+Changing ``cluster_name``, ``description`` or ``metadata`` updates the cluster in place (and,
+at API level 1.3.783, the inputs ``levels.py`` lists as PATCHed there); changing any other
+input replaces it (delete first when the replacement keeps the same
 ``cluster_name`` in the same namespace, since names are unique per namespace; create first
 otherwise). ``namespace`` / ``endpoint`` override the stack's ``mixpeek:namespace`` /
 ``mixpeek:endpoint`` for one cluster; either way the place is recorded in state.
@@ -40,7 +41,8 @@ class ClusterBase(Declared):
     """The arguments and attributes of ``Cluster`` and ``native.Cluster``, declared once."""
 
     # -- inputs, echoed as outputs in canonical form ----------------------------------------
-    collection_ids: pulumi.Output[list[str]]
+    collection_ids: pulumi.Output[list[str] | None]
+    source_cluster_ids: pulumi.Output[list[str] | None]
     cluster_type: pulumi.Output[str]
     vector_config: pulumi.Output[dict[str, Any] | None]
     attribute_config: pulumi.Output[dict[str, Any] | None]
@@ -48,6 +50,9 @@ class ClusterBase(Declared):
     llm_labeling: pulumi.Output[dict[str, Any] | None]
     enrich_source_collection: pulumi.Output[bool | None]
     source_enrichment_config: pulumi.Output[dict[str, Any] | None]
+    auto_execute_on_batch: pulumi.Output[bool | None]
+    auto_execute_min_documents: pulumi.Output[int | None]
+    auto_execute_cooldown_seconds: pulumi.Output[int | None]
     cluster_name: pulumi.Output[str]
     description: pulumi.Output[str | None]
     metadata: pulumi.Output[dict[str, Any] | None]
@@ -92,7 +97,8 @@ class ClusterBase(Declared):
         self,
         resource_name: str,
         *,
-        collection_ids: pulumi.Input[Sequence[pulumi.Input[str]]],
+        collection_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        source_cluster_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         cluster_type: pulumi.Input[str] | None = None,
         vector_config: pulumi.Input[VectorConfigArgs | Mapping[str, Any]] | None = None,
         attribute_config: pulumi.Input[AttributeConfigArgs | Mapping[str, Any]] | None = None,
@@ -102,6 +108,9 @@ class ClusterBase(Declared):
         source_enrichment_config: (
             pulumi.Input[SourceEnrichmentConfigArgs | Mapping[str, Any]] | None
         ) = None,
+        auto_execute_on_batch: pulumi.Input[bool] | None = None,
+        auto_execute_min_documents: pulumi.Input[int] | None = None,
+        auto_execute_cooldown_seconds: pulumi.Input[int] | None = None,
         cluster_name: pulumi.Input[str] | None = None,
         description: pulumi.Input[str] | None = None,
         metadata: pulumi.Input[Mapping[str, Any]] | None = None,
@@ -113,6 +122,7 @@ class ClusterBase(Declared):
     ) -> None:
         inputs: dict[str, Any] = {
             "collection_ids": collection_ids,
+            "source_cluster_ids": source_cluster_ids,
             "cluster_type": cluster_type,
             "vector_config": vector_config,
             "attribute_config": attribute_config,
@@ -120,6 +130,9 @@ class ClusterBase(Declared):
             "llm_labeling": llm_labeling,
             "enrich_source_collection": enrich_source_collection,
             "source_enrichment_config": source_enrichment_config,
+            "auto_execute_on_batch": auto_execute_on_batch,
+            "auto_execute_min_documents": auto_execute_min_documents,
+            "auto_execute_cooldown_seconds": auto_execute_cooldown_seconds,
             "cluster_name": cluster_name,
             "description": description,
             "metadata": metadata,
@@ -135,9 +148,11 @@ class Cluster(ClusterBase, pulumi.dynamic.Resource, module="mixpeek", name="Clus
     """A Mixpeek cluster: groups the documents of collections by vector similarity or by
     attributes (Clusters API). Changing `cluster_name`, `description` or `metadata` updates it
     in place, and at API level 1.3.783 (``mixpeek:apiVersion``, the default) also
-    `llm_labeling`, `filters`, `vector_config.sample_size` and
-    `vector_config.algorithm_params`; any other change replaces it (deleting first when the
-    replacement keeps the same `cluster_name`, since names are unique in a namespace)."""
+    `llm_labeling`, `filters`, `source_cluster_ids`, `vector_config.sample_size`,
+    `vector_config.algorithm_params`, `vector_config.face_cluster_merge` and
+    `vector_config.layout_stability`; any other change replaces it (deleting first when the
+    replacement keeps the same `cluster_name`, since names are unique in a namespace). A
+    composite cluster (`source_cluster_ids`, API 1.3.783) may leave `collection_ids` out."""
 
     __annotations__ = ClusterBase.__annotations__
 

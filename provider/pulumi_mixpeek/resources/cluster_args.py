@@ -1,7 +1,8 @@
 """Typed argument classes for the nested configs of ``Cluster``.
 
-Each mirrors a 1.3.1 model of ``models/config.py`` field for field (a unit test keeps them in
-step) and accepts ``pulumi.Input`` values anywhere. Plain dicts are accepted wherever one of
+Each mirrors a model of ``models/config.py`` field for field (a unit test keeps them in step),
+every API level's fields (those of API 1.3.783 say so; check refuses them at 1.3.1), and
+accepts ``pulumi.Input`` values anywhere. Plain dicts are accepted wherever one of
 these classes is; ``to_plain`` turns either into the dicts the provider receives.
 """
 
@@ -16,6 +17,7 @@ import pulumi
 __all__ = [
     "AttributeConfigArgs",
     "EnrichmentFieldMappingArgs",
+    "FaceClusterMergeConfigArgs",
     "InputMappingArgs",
     "LLMLabelingArgs",
     "LabelingInputsArgs",
@@ -38,6 +40,19 @@ class WeightLearningConfigArgs:
 
 
 @dataclasses.dataclass(kw_only=True)
+class FaceClusterMergeConfigArgs:
+    """API 1.3.783: merge over-split face identity clusters after HDBSCAN."""
+
+    enabled: pulumi.Input[bool] | None = None
+    centroid_cosine_threshold: pulumi.Input[float] | None = None
+    bbox_iou_threshold: pulumi.Input[float] | None = None
+    scene_jaccard_threshold: pulumi.Input[float] | None = None
+    bbox_field: pulumi.Input[str] | None = None
+    frame_field: pulumi.Input[str] | None = None
+    scene_field: pulumi.Input[str] | None = None
+
+
+@dataclasses.dataclass(kw_only=True)
 class VectorConfigArgs:
     """Vector clustering: features and algorithm (VectorBasedConfigInput)."""
 
@@ -56,6 +71,16 @@ class VectorConfigArgs:
     output_strategy: pulumi.Input[str] | None = None
     effective_feature_method: pulumi.Input[str] | None = None
     enrich_source: pulumi.Input[bool] | None = None
+    # API 1.3.783:
+    face_cluster_merge: (
+        pulumi.Input[FaceClusterMergeConfigArgs | Mapping[str, Any]] | None
+    ) = None
+    #: Steps such as ``{"method": "umap", "n_components": 20}`` (tsne, umap, whitening, none).
+    preprocessing_steps: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None
+    hierarchical: pulumi.Input[bool] | None = None
+    max_hierarchy_depth: pulumi.Input[int] | None = None
+    vis_n_components: pulumi.Input[int] | None = None
+    layout_stability: pulumi.Input[str] | None = None
 
 
 @dataclasses.dataclass(kw_only=True)
@@ -96,12 +121,17 @@ class LLMLabelingArgs:
     include_keywords: pulumi.Input[bool] | None = None
     max_samples_per_cluster: pulumi.Input[int] | None = None
     sample_text_max_length: pulumi.Input[int] | None = None
+    sample_selection_strategy: pulumi.Input[str] | None = None  # API 1.3.783
     use_embedding_dedup: pulumi.Input[bool] | None = None
     embedding_similarity_threshold: pulumi.Input[float] | None = None
     cache_ttl_seconds: pulumi.Input[int] | None = None
+    labeling_context: pulumi.Input[str] | None = None  # API 1.3.783
     custom_prompt: pulumi.Input[str] | None = None
     response_shape: pulumi.Input[str | Mapping[str, Any]] | None = None
     parameters: pulumi.Input[Mapping[str, Any]] | None = None
+    candidate_labels: (  # API 1.3.783
+        pulumi.Input[Sequence[pulumi.Input[str]] | Mapping[str, pulumi.Input[str]]] | None
+    ) = None
 
 
 @dataclasses.dataclass(kw_only=True)

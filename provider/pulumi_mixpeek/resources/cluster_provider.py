@@ -37,10 +37,10 @@ from .._constants import AUTONAME_SEED_KEY, DEFAULTS_KEY, GENERATED_NAME_PREFIX,
 from .._unknowns import contains_unknown
 from ..boundary import user_facing
 from ..client import MixpeekClient, shared_client
-from ..diff import diff_cluster, replaced_fields
+from ..diff import changed_fields, diff_cluster, replaced_fields
 from ..errors import AdoptionError, APIResponseValidationError, MixpeekError, NotFoundError
 from ..fields import update_fields
-from ..levels import ApiLevel
+from ..levels import LEVEL_SECTIONS, ApiLevel
 from ..location import Location, cluster_location, recorded_inputs
 from ..models import ClusterMetadata, CreateClusterRequest, PatchClusterRequest
 from ..normalize import canonical_inputs, same_value, strip_internal
@@ -106,9 +106,13 @@ class ClusterProvider(StatelessProvider):
     ) -> CheckResult:
         raw = strip_internal(news)
         previous = strip_internal(olds or {})
-        declared = canonical_inputs(raw)
+        # The API level decides which fields and values the declaration may hold and which
+        # of its values are the server's defaults (``levels.py``).
+        level = self._current_settings().checked_api_level()
+        declared = canonical_inputs(raw, level=level)
         inputs = canonical_inputs(
-            {**declared, **recorded_inputs(declared, previous, self._current_settings())}
+            {**declared, **recorded_inputs(declared, previous, self._current_settings())},
+            level=level,
         )
         if inputs.get("cluster_name") is None:
             # Auto-naming, as Pulumi providers do it: an omitted name is generated once and
@@ -119,7 +123,6 @@ class ClusterProvider(StatelessProvider):
             # The engine checks a replacement again without previous inputs; the name is
             # derived from the declaration, so that check gives the same one.
             kept = previous.get("cluster_name")
-            level = self._current_settings().checked_api_level()
             keep = (
                 isinstance(kept, str) and kept and not replaced_fields(previous, inputs, level)
             )
@@ -127,7 +130,7 @@ class ClusterProvider(StatelessProvider):
                 kept if keep else generate_cluster_name(random_seed or _seed(news), declared)
             )
             inputs[DEFAULTS_KEY] = ["cluster_name"]
-        return CheckResult(inputs, validate_inputs(raw))
+        return CheckResult(inputs, validate_inputs(raw, level))
 
     @user_facing
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
@@ -139,32 +142,42 @@ class ClusterProvider(StatelessProvider):
             _KEEP_ON_DELETE.add(_id)
         return result
 
+    def changed_inputs(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+        """The input fields whose declared value changed, at this provider's API level (the
+        native plugin's detailed diff)."""
+        return changed_fields(olds, news, level=self._current_settings().checked_api_level())
+
+    def canonical(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """``props``' declared inputs in canonical form at this provider's API level."""
+        return canonical_inputs(props, level=self._current_settings().checked_api_level())
+
     # -- API operations -----------------------------------------------------------------
     @user_facing
     def create(self, props: dict[str, Any]) -> CreateResult:
-        declared = canonical_inputs(strip_internal(props))
-        client = self._client(declared)
+        client = self._client(strip_internal(props))
+        level = client.level
+        declared = canonical_inputs(strip_internal(props), level=level)
         if declared.get("adopt"):
             existing = client.find_cluster_named(str(declared["cluster_name"]))
             if existing is not None:
                 return adopt_existing(client, declared, existing)
             # Nothing to adopt (also the case when a replacement re-creates an adopted
             # cluster): create it as declared.
-        level = client.level
-        # The create body: what it takes at this level (1.3.1: no description or metadata,
-        # set by a PATCH after it). check() always sets cluster_name (generated when
-        # omitted), so a create whose response was lost can be found again by name instead
-        # of being repeated.
+        # The create body: what it takes at this level, and only that (1.3.1: no
+        # description or metadata, set by a PATCH after it, and none of the fields 1.3.783
+        # adds). check() always sets cluster_name (generated when omitted), so a create whose
+        # response was lost can be found again by name instead of being repeated.
         fields = {
             n
             for n in CreateClusterRequest.model_fields
-            if n not in update_fields() or n == "cluster_name" or n in level.create_fields
+            if n in level.fields
+            and (n not in update_fields() or n == "cluster_name" or n in level.create_fields)
         }
         body = CreateClusterRequest.model_validate(
-            {k: v for k, v in declared.items() if k in fields}
+            level_body({k: v for k, v in declared.items() if k in fields}, level)
         )
         meta = client.create_cluster(
-            body, differences=lambda found: immutable_differences(found, declared)
+            body, differences=lambda found: immutable_differences(found, declared, level)
         )
         cluster_id = _cluster_id(meta)
         # The mutable fields the create body cannot carry (1.3.1: description, metadata).
@@ -187,24 +200,25 @@ class ClusterProvider(StatelessProvider):
         if meta is None:
             _require_recorded(location, id_, "read")
             return ReadResult("", {})
-        inputs = refreshed_inputs(meta, previous, location.settings.checked_api_level())
+        level = location.settings.checked_api_level()
+        inputs = refreshed_inputs(meta, previous, level)
         if not previous:
             # `pulumi import` (native face): nothing is known but the id. Record where the
             # cluster was read, as check records it for a declared cluster.
             where = recorded_inputs({}, {}, self._current_settings())
-            inputs = canonical_inputs({**inputs, **where})
+            inputs = canonical_inputs({**inputs, **where}, level=level)
         inputs = _with_defaults(inputs, props)
         return ReadResult(meta.cluster_id or id_, build_outputs(meta, inputs), inputs)
 
     @user_facing
     def update(self, id_: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
         olds = strip_internal(_olds)
-        old = canonical_inputs(olds)
-        declared = canonical_inputs(strip_internal(_news))
-        # What may be PATCHed is what the declaration marks mutable (fields.update_fields);
-        # a field whose value is removed is cleared.
         # The cluster is where the old state says (a change of place is a replacement).
         client = self._client(olds)
+        old = canonical_inputs(olds, level=client.level)
+        declared = canonical_inputs(strip_internal(_news), level=client.level)
+        # What may be PATCHed is what the declaration marks mutable (fields.update_fields);
+        # a field whose value is removed is cleared.
         patch = _patch(
             {
                 n: declared.get(n)
@@ -250,7 +264,8 @@ def adopt_existing(
     create: refused when an immutable field differs; the mutable fields are set as create
     would set them. Used by ``adopt=True`` and by ``mixpeek-recover-pending``."""
     name = meta.cluster_name
-    differing = immutable_differences(meta, declared)
+    level = client.level
+    differing = immutable_differences(meta, declared, level)
     if differing:
         lines = "\n".join(
             f"  {field}: declared {wanted!r}, existing {existing!r}"
@@ -263,7 +278,7 @@ def adopt_existing(
             "another cluster_name to create a new cluster."
         )
     cluster_id = _cluster_id(meta)
-    live = live_inputs(meta, declared)
+    live = live_inputs(meta, declared, level)
     # Write-only fields are sent when declared (they cannot be compared); the others when
     # they differ from the existing cluster (cleared when no longer declared).
     patch = _patch(
@@ -312,7 +327,8 @@ def _in_place_changes(
 ) -> dict[str, Any]:
     """PATCH keys and values for what ``level`` changes in place beyond the fields marked
     ``update`` (e.g. 1.3.783: ``vector_config.sample_size`` as ``sample_size``), where the
-    declaration changed it. diff made anything else a replacement."""
+    declaration changed it. diff made anything else a replacement. A whole section
+    (``llm_labeling``) is sent as the create body would send it (``level_body``)."""
     body: dict[str, Any] = {}
     for path, key in level.in_place.items():
         name, _, sub = path.partition(".")
@@ -321,7 +337,34 @@ def _in_place_changes(
             before = before.get(sub) if isinstance(before, dict) else None
             after = after.get(sub) if isinstance(after, dict) else None
         if after is not None and not same_value(before, after):
+            if not sub and name in LEVEL_SECTIONS:
+                after = level_body({name: after}, level, top=False)[name]
             body[key] = after
+    return body
+
+
+def level_body(
+    values: Mapping[str, Any], level: ApiLevel, *, top: bool = True
+) -> dict[str, Any]:
+    """A request body's fields (canonical values) as ``level`` takes them: only the keys of
+    ``vector_config`` and ``llm_labeling`` the level has, and the level's documented default
+    (``levels.py``) for each key of theirs (and, with ``top``, each field) not declared, as
+    that level's SDK sends it; a default of None is sent as None, which the body leaves out
+    (1.3.783's ``llm_labeling.max_samples_per_cluster``, auto-scaled). At 1.3.1 this is the
+    body the models alone would make."""
+    body = dict(values)
+    if top:
+        for name, default in level.section_defaults("").items():
+            body.setdefault(name, default)
+    for section in LEVEL_SECTIONS:
+        config = body.get(section)
+        if not isinstance(config, dict):
+            continue
+        keys = level.keys(section)
+        config = {k: v for k, v in config.items() if k in keys}
+        for key, default in level.section_defaults(section).items():
+            config.setdefault(key, default)
+        body[section] = config
     return body
 
 
