@@ -12,20 +12,13 @@ import base64
 import binascii
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
-
-from pulumi_mixpeek.models import (
-    ClusterListStats,
-    ClusterMetadata,
-    ListClustersRequest,
-    ListClustersResponse,
-    PaginationResponse,
-)
 
 from .errors import ApiError
 
-__all__ = ["DEFAULT_LIMIT", "decode_cursor", "encode_cursor", "list_page", "matches"]
+__all__ = ["DEFAULT_LIMIT", "decode_cursor", "encode_cursor", "list_page", "matches",
+           "sort_keys"]
 
 DEFAULT_LIMIT = 10
 _CURSOR_PREFIX = "offset:"
@@ -188,58 +181,96 @@ def _sorted(docs: list[dict[str, Any]], field: str, descending: bool) -> list[di
     return present + absent
 
 
+def sort_keys(sort: dict[str, Any] | None, sorts: list[dict[str, Any]] | None = None
+              ) -> list[tuple[str, bool]]:
+    """(field, descending) pairs, primary first: ``sorts`` (1.3.783; each ``{field,
+    direction}``) wins over the single ``sort``."""
+    if sorts:
+        keys = []
+        for item in sorts:
+            field = item.get("field")
+            direction = item.get("direction") or "asc"
+            if not isinstance(field, str) or not field or direction not in ("asc", "desc"):
+                raise ApiError(
+                    400,
+                    "Each sorts entry is {field, direction}: field a dot path, direction "
+                    "'asc' or 'desc'.",
+                    details={"sort": item},
+                )
+            keys.append((field, direction == "desc"))
+        return keys
+    if sort is not None:
+        return [(sort["field"], sort.get("direction") == "desc")]
+    return []
+
+
 def list_page(
     docs: list[tuple[dict[str, Any], str | None]],
-    body: ListClustersRequest | None,
     *,
+    filters: dict[str, Any] | None = None,
+    sorts: Sequence[tuple[str, bool]] = (),
+    search: str | None = None,
     limit: int,
     offset: int,
-    cursor: str | None,
-    include_total: bool,
-) -> ListClustersResponse:
-    """One page of clusters. ``docs``: ClusterMetadata JSON and description, oldest first."""
-    body = body or ListClustersRequest()
+    cursor: str | None = None,
+    after: str | None = None,
+    include_total: bool = False,
+    always_page: bool = False,
+    path: str = "/v1/clusters/list",
+) -> dict[str, Any]:
+    """One page of clusters (ListClustersResponse JSON). ``docs``: ClusterMetadata JSON and
+    description, oldest first. A cursor wins over ``after`` (a cluster_id: the page starts
+    after it), which wins over ``offset``. ``always_page`` (1.3.783): page and page_size are
+    reported without include_total; total and total_pages only with it."""
     if cursor:
         offset = decode_cursor(cursor)
     selected = [d for d, _ in reversed(docs)]
     descriptions = {d["cluster_id"]: desc for d, desc in docs}
-    if body.filters is not None:
-        flt = body.filters.model_dump(mode="json", by_alias=True, exclude_none=True)
-        selected = [d for d in selected if matches(d, flt)]
-    if body.search:
-        selected = [
-            d for d in selected if _searched(d, descriptions[d["cluster_id"]], body.search)
-        ]
-    if body.sort is not None:
-        selected = _sorted(selected, body.sort.field, body.sort.direction == "desc")
+    if filters is not None:
+        selected = [d for d in selected if matches(d, filters)]
+    if search:
+        selected = [d for d in selected if _searched(d, descriptions[d["cluster_id"]], search)]
+    for field, descending in reversed(sorts):
+        selected = _sorted(selected, field, descending)
+    if after and not cursor:
+        ids = [d["cluster_id"] for d in selected]
+        if after not in ids:
+            raise ApiError(
+                400,
+                f"after={after!r} is not a cluster in this listing: pass the cluster_id of the "
+                "last result of the previous page.",
+                details={"after": after},
+            )
+        offset = ids.index(after) + 1
     total = len(selected)
     page = selected[offset : offset + limit]
     more = offset + limit < total
-    pagination = PaginationResponse(
-        next_cursor=encode_cursor(offset + limit) if more else None,
-        next_page=f"/v1/clusters/list?limit={limit}&offset={offset + limit}" if more else None,
-        previous_page=(
-            f"/v1/clusters/list?limit={limit}&offset={max(0, offset - limit)}" if offset else None
+    pagination: dict[str, Any] = {
+        "next_cursor": encode_cursor(offset + limit) if more else None,
+        "next_page": f"{path}?limit={limit}&offset={offset + limit}" if more else None,
+        "previous_page": (
+            f"{path}?limit={limit}&offset={max(0, offset - limit)}" if offset else None
         ),
-    )
+    }
+    if include_total or always_page:
+        pagination["page"] = offset // limit + 1
+        pagination["page_size"] = limit
     if include_total:
-        pagination.total = total
-        pagination.page = offset // limit + 1
-        pagination.page_size = limit
-        pagination.total_pages = math.ceil(total / limit)
+        pagination["total"] = total
+        pagination["total_pages"] = math.ceil(total / limit)
     documents = sum(d.get("num_documents_clustered") or 0 for d in selected)
     by_status: dict[str, int] = {}
     for d in selected:
         key = d.get("status") or "UNKNOWN"
         by_status[key] = by_status.get(key, 0) + 1
-    return ListClustersResponse(
-        results=[ClusterMetadata.model_validate(d) for d in page],
-        pagination=pagination,
-        total_count=total,
-        stats=ClusterListStats(
-            total_clusters=total,
-            total_documents=documents,
-            avg_documents_per_cluster=round(documents / total, 3) if total else 0.0,
-            clusters_by_status=by_status,
-        ),
-    )
+    return {
+        "results": page,
+        "pagination": pagination,
+        "total_count": total,
+        "stats": {
+            "total_clusters": total,
+            "total_documents": documents,
+            "avg_documents_per_cluster": round(documents / total, 3) if total else 0.0,
+            "clusters_by_status": by_status,
+        },
+    }

@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import error_body
 from .faults import Decision, Faults
+from .levels import SEED
 from .requestlog import RequestLog
 
 __all__ = ["CONTROL_PREFIX", "Instrumented"]
@@ -27,10 +28,12 @@ CONTROL_PREFIX = "/_emulator"
 class Instrumented:
     """Fault injection and request logging around an ASGI app."""
 
-    def __init__(self, app: ASGIApp, faults: Faults, log: RequestLog) -> None:
+    def __init__(self, app: ASGIApp, faults: Faults, log: RequestLog,
+                 api_version: str = SEED) -> None:
         self.app = app
         self.faults = faults
         self.log = log
+        self.api_version = api_version
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
@@ -58,12 +61,12 @@ class Instrumented:
                 entry["fault"] = "commit-error"
                 await self._run_and_discard(scope, _replay(body, receive))
                 entry["status"] = decision.error_status
-                await _send_injected_error(send, decision)
+                await _send_injected_error(send, decision, self.api_version)
                 return
             if decision.error_status is not None:
                 entry["fault"] = "error"
                 entry["status"] = decision.error_status
-                await _send_injected_error(send, decision)
+                await _send_injected_error(send, decision, self.api_version)
                 return
             replay = _replay(body, receive)
             if decision.drop:
@@ -137,12 +140,12 @@ def _json_or_none(body: bytes) -> Any:
         return body.decode("utf-8", errors="replace")
 
 
-async def _send_injected_error(send: Send, decision: Decision) -> None:
+async def _send_injected_error(send: Send, decision: Decision, api_version: str) -> None:
     status = decision.error_status
     assert status is not None
     payload = json.dumps(
         error_body(status, f"Injected fault: HTTP {status} (mixpeek-emulator faults)",
-                   {"injected": True})
+                   {"injected": True}, api_version=api_version)
     ).encode()
     headers = [(b"content-type", b"application/json"),
                (b"content-length", str(len(payload)).encode())]

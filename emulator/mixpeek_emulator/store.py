@@ -1,4 +1,4 @@
-"""SQLite persistence for clusters and tasks (stdlib ``sqlite3``).
+"""SQLite persistence for clusters, tasks and output collections (stdlib ``sqlite3``).
 
 Each row keeps the full record as JSON next to the columns that are looked up or constrained.
 Cluster names are unique per namespace through a UNIQUE index, so two concurrent creates with
@@ -37,6 +37,15 @@ CREATE TABLE IF NOT EXISTS tasks (
     record TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS tasks_open ON tasks (terminal);
+CREATE TABLE IF NOT EXISTS collections (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    collection_id TEXT NOT NULL UNIQUE,
+    namespace_id TEXT NOT NULL,
+    collection_name TEXT NOT NULL,
+    cluster_id TEXT,
+    record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS collections_by_cluster ON collections (cluster_id);
 """
 
 
@@ -191,12 +200,83 @@ class Store:
             rows = self._conn.execute("SELECT record FROM tasks WHERE terminal = 0").fetchall()
         return [_load(r[0]) for r in rows]
 
+    def runs_in(self, namespace_id: str) -> set[str]:
+        """The run ids of every run of the namespace that wrote results."""
+        with self.transaction():
+            rows = self._conn.execute(
+                "SELECT record FROM tasks WHERE namespace_id = ? AND terminal = 1",
+                (namespace_id,),
+            ).fetchall()
+        runs = (_load(r[0]).get("run_id") for r in rows)
+        return {run for run in runs if run}
+
+    # -- output collections ------------------------------------------------------------
+    def insert_collection(self, record: Record) -> None:
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO collections (collection_id, namespace_id, collection_name,"
+                " cluster_id, record) VALUES (?, ?, ?, ?, ?)",
+                (
+                    record["collection_id"],
+                    record["namespace_id"],
+                    record["collection_name"],
+                    record.get("cluster_id"),
+                    json.dumps(record),
+                ),
+            )
+
+    def update_collection(self, record: Record) -> None:
+        with self.transaction():
+            self._conn.execute(
+                "UPDATE collections SET cluster_id = ?, record = ? WHERE collection_id = ?",
+                (record.get("cluster_id"), json.dumps(record), record["collection_id"]),
+            )
+
+    def collection_names_in(self, namespace_id: str) -> set[str]:
+        with self.transaction():
+            rows = self._conn.execute(
+                "SELECT collection_name FROM collections WHERE namespace_id = ?",
+                (namespace_id,),
+            ).fetchall()
+        return {r[0] for r in rows}
+
+    def collection_by_id_or_name(self, namespace_id: str, identifier: str) -> Record | None:
+        """A collection of the namespace by id first, then by name."""
+        with self.transaction():
+            row = self._conn.execute(
+                "SELECT record FROM collections WHERE namespace_id = ? AND collection_id = ?",
+                (namespace_id, identifier),
+            ).fetchone()
+            if row is None:
+                row = self._conn.execute(
+                    "SELECT record FROM collections WHERE namespace_id = ?"
+                    " AND collection_name = ? ORDER BY seq LIMIT 1",
+                    (namespace_id, identifier),
+                ).fetchone()
+        return None if row is None else _load(row[0])
+
+    def collections_of(self, cluster_id: str) -> list[Record]:
+        """The output collections a cluster created and still owns."""
+        with self.transaction():
+            rows = self._conn.execute(
+                "SELECT record FROM collections WHERE cluster_id = ? ORDER BY seq", (cluster_id,)
+            ).fetchall()
+        return [_load(r[0]) for r in rows]
+
+    def delete_collections_of(self, cluster_id: str) -> list[str]:
+        """Delete the output collections a cluster owns; their ids."""
+        with self.transaction():
+            ids = [r["collection_id"] for r in self.collections_of(cluster_id)]
+            self._conn.execute("DELETE FROM collections WHERE cluster_id = ?", (cluster_id,))
+        return ids
+
     # -- test controls -----------------------------------------------------------------
     def wipe(self) -> None:
-        """Delete every cluster and task."""
+        """Delete every cluster, task and collection."""
         with self.transaction():
             self._conn.execute("DELETE FROM tasks")
             self._conn.execute("DELETE FROM clusters")
+            self._conn.execute("DELETE FROM collections")
 
 
 def _load(text: str) -> Record:

@@ -1,14 +1,17 @@
-"""Clustering runs as tasks: PENDING -> PROCESSING -> a terminal status of the 1.3.1
-TaskStatusEnum: COMPLETED, or (with the fault switches of faults.py) FAILED,
-COMPLETED_WITH_ERRORS or CANCELED, or any status ``task_status`` names (SKIPPED, UNKNOWN, one
-no SDK knows): such a run ends there without results or error, and its cluster reports it.
+"""Clustering runs as tasks: PENDING -> PROCESSING -> a terminal status: COMPLETED, or (with
+the fault switches of faults.py) FAILED, COMPLETED_WITH_ERRORS or CANCELED, or any status
+``task_status`` names (SKIPPED, UNKNOWN, one no SDK knows): such a run ends there without
+results or error, and its cluster reports it. From 1.3.783 on a run waits as QUEUED instead
+of PENDING (a status 1.3.1's TaskStatusEnum does not have): QUEUED -> PROCESSING -> its
+outcome. (The execute docstring "queues a background clustering job"; a queued run is read
+as QUEUED, the status 1.3.2 added for it, and PENDING stays what a never-run cluster reads.)
 
 A task stores when it started, how long it runs and how it will end. Its status is derived
-from the clock: PENDING for the first fifth of the duration, PROCESSING until the end, then
-its outcome. A COMPLETED_WITH_ERRORS run writes its results like a COMPLETED one and lists its
-errors in the cluster's ``llm_labeling_errors``; FAILED and CANCELED runs keep the earlier
-results. The TaskResponse carries ``additional_data.error`` for each of the three, and
-``error`` (copied from it, as the 1.3.1 model describes) for FAILED and CANCELED.
+from the clock: PENDING (QUEUED) for the first fifth of the duration, PROCESSING until the
+end, then its outcome. A COMPLETED_WITH_ERRORS run writes its results like a COMPLETED one and
+lists its errors in the cluster's ``llm_labeling_errors``; FAILED and CANCELED runs keep the
+earlier results. The TaskResponse carries ``additional_data.error`` for each of the three,
+and ``error`` (copied from it, as the model describes) for FAILED and CANCELED.
 
 ``settle`` writes the derived status back (and, for the cluster's latest run,
 the cluster's status and results); it runs at the start of every API request, so a server
@@ -20,35 +23,35 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from pulumi_mixpeek.models import TaskResponse, TaskStatus
-
 from .clusters import iso_at, new_id, run_failed, run_succeeded
 from .faults import TaskOutcome
 from .store import Record, Store
 
-__all__ = ["TASK_TYPE", "new_task", "settle", "status_at", "to_response"]
+__all__ = ["TASK_TYPE", "TERMINAL", "new_task", "settle", "status_at", "to_response"]
 
-#: TaskType value of a clustering run (1.3.1 TaskType enum).
+#: TaskType value of a clustering run (TaskType enum of both levels).
 TASK_TYPE = "engine_cluster_build"
 PENDING_FRACTION = 0.2
-TERMINAL = frozenset(
-    s.value
-    for s in (
-        TaskStatus.COMPLETED,
-        TaskStatus.COMPLETED_WITH_ERRORS,
-        TaskStatus.FAILED,
-        TaskStatus.CANCELED,
-    )
-)
-_RESULTS = (TaskStatus.COMPLETED.value, TaskStatus.COMPLETED_WITH_ERRORS.value)
-_STOPPED = (TaskStatus.FAILED.value, TaskStatus.CANCELED.value)
+#: Terminal statuses (the TaskStatusEnum docstring).
+TERMINAL = frozenset({"COMPLETED", "COMPLETED_WITH_ERRORS", "FAILED", "CANCELED"})
+_RESULTS = ("COMPLETED", "COMPLETED_WITH_ERRORS")
+_STOPPED = ("FAILED", "CANCELED")
 
 
 def new_task(
-    cluster: Record, duration: float, outcome: TaskOutcome, now: float | None = None
+    cluster: Record,
+    duration: float,
+    outcome: TaskOutcome,
+    now: float | None = None,
+    *,
+    queued: bool = False,
+    mode: str | None = None,
+    overrides: dict[str, Any] | None = None,
 ) -> Record:
-    """A new run of ``cluster`` that ends as ``outcome`` says (its duration, when set, wins)."""
-    return {
+    """A new run of ``cluster`` that ends as ``outcome`` says (its duration, when set, wins).
+    ``queued``: the run waits as QUEUED, not PENDING (1.3.783); ``mode`` and ``overrides``
+    are the execute body's (1.3.783), for this run only."""
+    task: Record = {
         "task_id": new_id("task"),
         "task_type": TASK_TYPE,
         "cluster_id": cluster["cluster_id"],
@@ -58,8 +61,15 @@ def new_task(
         "duration": duration if outcome.duration is None else outcome.duration,
         "outcome": outcome.status,
         "error": outcome.message,
-        "status": TaskStatus.PENDING.value,
+        "status": "QUEUED" if queued else "PENDING",
     }
+    if queued:
+        task["queued"] = True
+    if mode is not None:
+        task["mode"] = mode
+    if overrides:
+        task["overrides"] = overrides
+    return task
 
 
 def status_at(task: Record, now: float) -> str:
@@ -69,8 +79,8 @@ def status_at(task: Record, now: float) -> str:
         outcome: str = task["outcome"]
         return outcome
     if elapsed < task["duration"] * PENDING_FRACTION:
-        return str(TaskStatus.PENDING)
-    return str(TaskStatus.PROCESSING)
+        return "QUEUED" if task.get("queued") else "PENDING"
+    return "PROCESSING"
 
 
 def settle(store: Store, now: float | None = None) -> None:
@@ -87,31 +97,35 @@ def settle(store: Store, now: float | None = None) -> None:
             task = {**task, "status": status}
             if terminal:
                 task["finished_at"] = iso_at(finished_at)
+                if status in _RESULTS:
+                    task["run_id"] = new_id("run")
             store.update_task(task, terminal=terminal)
             cluster = store.cluster_by_id(task["namespace_id"], task["cluster_id"])
             if cluster is None or cluster.get("last_execution_task_id") != task["task_id"]:
                 continue
             if status in _RESULTS:
-                cluster = run_succeeded(cluster, task["task_id"], finished_at, task["duration"])
-                if status == TaskStatus.COMPLETED_WITH_ERRORS.value:
+                cluster = run_succeeded(cluster, task, finished_at)
+                if status == "COMPLETED_WITH_ERRORS":
                     cluster = {**cluster, "status": status, "llm_labeling_errors": [task["error"]]}
             elif status in _STOPPED:
-                cluster = run_failed(cluster, task["task_id"], status)
+                cluster = run_failed(cluster, task["task_id"], status, task["error"])
             else:
                 cluster = {**cluster, "status": status}
             store.update_cluster(cluster)
 
 
-def to_response(task: Record, cluster: Record | None = None) -> TaskResponse:
-    """TaskResponse of a task (with the run's results once it has completed)."""
+def to_response(task: Record, cluster: Record | None = None) -> dict[str, Any]:
+    """TaskResponse JSON of a task (with the run's results once it has completed)."""
     additional: dict[str, Any] = {
         "cluster_id": task["cluster_id"],
         "namespace_id": task["namespace_id"],
         "job_id": task["job_id"],
     }
+    if "mode" in task:
+        additional["mode"] = task["mode"]
     outputs: list[Any] | None = None
     error = None
-    if task["status"] in TERMINAL and task["status"] != TaskStatus.COMPLETED.value:
+    if task["status"] in TERMINAL and task["status"] != "COMPLETED":
         additional["error"] = task["error"]
         if task["status"] in _STOPPED:
             error = task["error"]
@@ -125,12 +139,12 @@ def to_response(task: Record, cluster: Record | None = None) -> TaskResponse:
                     "output_collection_ids": cluster.get("output_collection_ids"),
                 }
             ]
-    return TaskResponse(
-        task_id=task["task_id"],
-        task_type=task["task_type"],
-        status=TaskStatus(task["status"]),
-        inputs=[task["cluster_id"]],
-        outputs=outputs,
-        additional_data=additional,
-        error=error,
-    )
+    return {
+        "task_id": task["task_id"],
+        "task_type": task["task_type"],
+        "status": task["status"],
+        "inputs": [task["cluster_id"]],
+        "outputs": outputs,
+        "additional_data": additional,
+        "error": error,
+    }

@@ -1,6 +1,7 @@
 """Fixtures for the emulator tier: a real ``mixpeek-emulator`` process per session (or per
 test where the test needs its own), the official ``mixpeek==1.3.1`` SDK pointed at it, and a
-fresh namespace per test so tests never see each other's clusters."""
+fresh namespace per test so tests never see each other's clusters. ``emulator``/``server``
+speak the seed level (1.3.1); ``today_emulator``/``today`` speak today's (1.3.783)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,24 @@ def emulator() -> Iterator[Emulator]:
         extra_args=("--task-duration", str(TASK_DURATION)),
     ) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def today_emulator() -> Iterator[Emulator]:
+    """One server at today's level (``--api-version 1.3.783``) for the session."""
+    with running_emulator(
+        api_keys=(KEY, f"{TEAM_A_KEY}:team-a"),
+        extra_args=("--task-duration", str(TASK_DURATION)),
+        api_version="1.3.783",
+    ) as server:
+        yield server
+
+
+@pytest.fixture
+def today(today_emulator: Emulator) -> Emulator:
+    """The 1.3.783 session server with a clean request log and no faults."""
+    today_emulator.reset()
+    return today_emulator
 
 
 @pytest.fixture

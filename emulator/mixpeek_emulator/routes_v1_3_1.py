@@ -1,4 +1,5 @@
-"""The ``/v1`` API: the seven ClustersApi operations of SDK 1.3.1 plus ``GET /v1/tasks/{id}``."""
+"""The ``/v1`` API at the seed level (1.3.1): the seven ClustersApi operations of SDK 1.3.1
+plus ``GET /v1/tasks/{id}``."""
 
 from __future__ import annotations
 
@@ -18,15 +19,19 @@ from pulumi_mixpeek.models import (
     TaskResponse,
 )
 
-from . import clusters, tasks
-from .auth import ApiKeyDep, Caller, CallerDep, namespace_id_for
+from . import present, service, tasks
+from .auth import ApiKeyDep, CallerDep
+from .clusters import RULES
 from .defaults import fill_defaults
 from .errors import ApiError
-from .listing import DEFAULT_LIMIT, list_page
+from .levels import SEED
+from .listing import DEFAULT_LIMIT, list_page, sort_keys
 from .state import Services, ServicesDep
-from .store import NameTaken, Record
+from .store import Record
 
 __all__ = ["router"]
+
+RULES_1_3_1 = RULES[SEED]
 
 
 def _settle(svc: ServicesDep) -> None:
@@ -36,49 +41,29 @@ def _settle(svc: ServicesDep) -> None:
 router = APIRouter(prefix="/v1", dependencies=[Depends(_settle)])
 
 
-def _not_found(identifier: str, caller: Caller) -> ApiError:
-    return ApiError(
-        404,
-        f"Cluster {identifier!r} not found in namespace {caller.namespace!r}.",
-        details={"cluster_identifier": identifier},
-    )
+def _json(body: Any) -> Record:
+    dumped: Record = body.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return dumped
 
 
-def _name_taken(svc: Services, caller: Caller, name: str) -> ApiError:
-    existing = svc.store.cluster_by_id_or_name(caller.namespace_id, name)
-    return ApiError(
-        400,
-        f"A cluster named {name!r} already exists in namespace {caller.namespace!r}"
-        + (f" ({existing['cluster_id']})" if existing else "")
-        + ". Choose another cluster_name, or use the existing cluster.",
-        details={
-            "cluster_name": name,
-            "existing_cluster_id": existing["cluster_id"] if existing else None,
-        },
-    )
+def _metadata_doc(record: Record) -> dict[str, Any]:
+    doc: dict[str, Any] = ClusterMetadata.model_validate(
+        present.metadata_v1_3_1(record)
+    ).model_dump(mode="json")
+    return doc
 
 
 def _metadata(svc: Services, record: Record) -> Any:
     """ClusterMetadata of a record; with ``--fill-defaults`` as a JSON response the response
     model does not filter (so fields 1.3.1 does not know reach the client)."""
-    body = clusters.to_metadata(record)
-    if not svc.fill_defaults:
-        return body
-    return JSONResponse(fill_defaults(body.model_dump(mode="json")))
+    doc = _metadata_doc(record)
+    return JSONResponse(fill_defaults(doc)) if svc.fill_defaults else doc
 
 
 @router.post("/clusters", response_model=ClusterMetadata)
-def create_cluster(
-    body: CreateClusterRequest,
-    caller: CallerDep,
-    svc: ServicesDep,
-) -> Any:
-    cluster_type = clusters.validate_create(body)
-    record = clusters.new_cluster(body, cluster_type, caller.namespace_id)
-    try:
-        svc.store.insert_cluster(record)
-    except NameTaken as exc:
-        raise _name_taken(svc, caller, exc.cluster_name) from exc
+def create_cluster(body: CreateClusterRequest, caller: CallerDep, svc: ServicesDep) -> Any:
+    record = service.create_cluster(svc, caller, _json(body), RULES_1_3_1,
+                                    output_collections=False)
     return _metadata(svc, record)
 
 
@@ -92,15 +77,17 @@ def list_clusters(
     cursor: str | None = None,
     include_total: bool = False,
 ) -> Any:
-    records = svc.store.clusters_in(caller.namespace_id)
-    docs = [(clusters.to_metadata(r).model_dump(mode="json"), r.get("description"))
-            for r in records]
+    request = _json(body) if body is not None else {}
+    docs = [(_metadata_doc(r), r.get("description"))
+            for r in svc.store.clusters_in(caller.namespace_id)]
     page = list_page(
-        docs, body, limit=limit, offset=offset, cursor=cursor, include_total=include_total
+        docs, filters=request.get("filters"), sorts=sort_keys(request.get("sort")),
+        search=request.get("search"), limit=limit, offset=offset, cursor=cursor,
+        include_total=include_total,
     )
     if not svc.fill_defaults:
         return page
-    dumped = page.model_dump(mode="json")
+    dumped = ListClustersResponse.model_validate(page).model_dump(mode="json")
     dumped["results"] = [fill_defaults(doc) for doc in dumped["results"]]
     return JSONResponse(dumped)
 
@@ -156,44 +143,25 @@ def apply_cluster_enrichment(
 
 
 @router.get("/clusters/{cluster_identifier}", response_model=ClusterMetadata)
-def get_cluster(
-    cluster_identifier: str,
-    caller: CallerDep,
-    svc: ServicesDep,
-) -> Any:
-    record = svc.store.cluster_by_id_or_name(caller.namespace_id, cluster_identifier)
-    if record is None:
-        raise _not_found(cluster_identifier, caller)
-    return _metadata(svc, record)
+def get_cluster(cluster_identifier: str, caller: CallerDep, svc: ServicesDep) -> Any:
+    return _metadata(svc, service.get_cluster(svc, caller, cluster_identifier))
 
 
-@router.patch("/clusters/{cluster_identifier}")
+@router.patch("/clusters/{cluster_identifier}", response_model=ClusterModel)
 def patch_cluster(
     cluster_identifier: str,
     body: PatchClusterRequest,
     caller: CallerDep,
     svc: ServicesDep,
-) -> ClusterModel:
-    with svc.store.transaction():
-        record = svc.store.cluster_by_id_or_name(caller.namespace_id, cluster_identifier)
-        if record is None:
-            raise _not_found(cluster_identifier, caller)
-        updated = clusters.apply_patch(record, body)
-        try:
-            svc.store.update_cluster(updated)
-        except NameTaken as exc:
-            raise _name_taken(svc, caller, exc.cluster_name) from exc
-    return clusters.to_model(updated)
+) -> Any:
+    record = service.patch_cluster(svc, caller, cluster_identifier, _json(body), RULES_1_3_1)
+    return present.model_v1_3_1(record)
 
 
 @router.delete("/clusters/{cluster_id}")
-def delete_cluster(
-    cluster_id: str,
-    caller: CallerDep,
-    svc: ServicesDep,
-) -> dict[str, Any]:
-    if not svc.store.delete_cluster(caller.namespace_id, cluster_id):
-        raise _not_found(cluster_id, caller)
+def delete_cluster(cluster_id: str, caller: CallerDep, svc: ServicesDep) -> dict[str, Any]:
+    # 1.3.1: output collections are never deleted (and this level creates none to keep).
+    service.delete_cluster(svc, caller, cluster_id, cascade=False)
     return {
         "success": True,
         "message": f"Cluster {cluster_id} deleted; its output collections were kept.",
@@ -201,41 +169,17 @@ def delete_cluster(
     }
 
 
-@router.post("/clusters/{cluster_id}/execute")
-def execute_clustering(
-    cluster_id: str,
-    caller: CallerDep,
-    svc: ServicesDep,
-) -> TaskResponse:
-    with svc.store.transaction():
-        record = svc.store.cluster_by_id(caller.namespace_id, cluster_id)
-        if record is None:
-            raise _not_found(cluster_id, caller)
-        task = tasks.new_task(record, svc.task_duration, svc.faults.task_outcome())
-        svc.store.insert_task(task)
-        svc.store.update_cluster(
-            {
-                **record,
-                "status": task["status"],
-                "last_execution_task_id": task["task_id"],
-                "last_executed_at": clusters.iso_at(task["started"]),
-            }
-        )
-    return tasks.to_response(task)
+@router.post("/clusters/{cluster_id}/execute", response_model=TaskResponse)
+def execute_clustering(cluster_id: str, caller: CallerDep, svc: ServicesDep) -> Any:
+    return tasks.to_response(service.execute_cluster(svc, caller, cluster_id))
 
 
-@router.get("/tasks/{task_id}")
+@router.get("/tasks/{task_id}", response_model=TaskResponse)
 def get_task(
     task_id: str,
     key: ApiKeyDep,
     svc: ServicesDep,
     x_namespace: Annotated[str | None, Header(include_in_schema=False)] = None,
-) -> TaskResponse:
-    task = svc.store.task(task_id)
-    visible = task is not None and key.allows(task["namespace_id"])
-    if visible and x_namespace and x_namespace.strip():
-        visible = task is not None and namespace_id_for(x_namespace.strip()) == task["namespace_id"]
-    if task is None or not visible:
-        raise ApiError(404, f"Task {task_id!r} not found.", details={"task_id": task_id})
-    cluster = svc.store.cluster_by_id(task["namespace_id"], task["cluster_id"])
+) -> Any:
+    task, cluster = service.get_task(svc, key, task_id, x_namespace)
     return tasks.to_response(task, cluster)
