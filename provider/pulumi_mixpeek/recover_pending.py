@@ -228,7 +228,12 @@ def run(args: argparse.Namespace) -> int:
     settings = ProviderSettings.resolve(pulumi.config().get)
     server = _Server(settings)
     try:
-        decisions = plan(deployment, server.find, strategy=Strategy(args.strategy))
+        decisions = plan(
+            deployment,
+            server.find,
+            strategy=Strategy(args.strategy),
+            level=settings.checked_api_level(),
+        )
         needs_person = any(d.action is Action.LEAVE for d in decisions)
         if any(d.action is Action.UNDECIDED for d in decisions):
             print(

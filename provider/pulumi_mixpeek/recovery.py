@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from .levels import ApiLevel
 from .models import ClusterMetadata
 from .normalize import canonical_inputs, strip_internal
 from .state import immutable_differences
@@ -88,10 +89,13 @@ class PendingCreate:
 
     urn: str
     inputs: dict[str, Any]  # as stored: checked inputs plus ``__provider``
+    #: The API level the stack speaks (its defaults shape the canonical form); None: the
+    #: seed's.
+    level: ApiLevel | None = None
 
     @property
     def declared(self) -> dict[str, Any]:
-        return canonical_inputs(strip_internal(self.inputs))
+        return canonical_inputs(strip_internal(self.inputs), level=self.level)
 
     @property
     def cluster_name(self) -> str | None:
@@ -122,11 +126,15 @@ def _pending_operations(deployment: Mapping[str, Any]) -> list[dict[str, Any]]:
     return list(deployment.get("pending_operations") or [])
 
 
-def pending_cluster_creates(deployment: Mapping[str, Any]) -> list[PendingCreate]:
+def pending_cluster_creates(
+    deployment: Mapping[str, Any], level: ApiLevel | None = None
+) -> list[PendingCreate]:
     """The pending Cluster creates of a deployment (``pulumi stack export``'s
-    ``deployment``), in state order."""
+    ``deployment``), in state order, compared at the API ``level`` (default the seed's)."""
     return [
-        PendingCreate(str(op["resource"]["urn"]), dict(op["resource"].get("inputs") or {}))
+        PendingCreate(
+            str(op["resource"]["urn"]), dict(op["resource"].get("inputs") or {}), level
+        )
         for op in _pending_operations(deployment)
         if op.get("type") == _CREATING and op["resource"].get("type") == CLUSTER_TYPE
     ]
@@ -171,12 +179,14 @@ def plan(
     find: Callable[[PendingCreate], ClusterMetadata | None],
     *,
     strategy: Strategy = Strategy.COMPLETE,
+    level: ApiLevel | None = None,
 ) -> list[Decision]:
     """One decision per pending Cluster create. ``find`` returns the cluster that holds the
-    pending create's name in its namespace, or None."""
+    pending create's name in its namespace, or None. ``level``: the API level the stack
+    speaks, whose documented defaults apply to the comparison (default the seed's)."""
     managed = _managed_ids(deployment)
     urns = {str(r["urn"]) for r in deployment.get("resources") or [] if not r.get("delete")}
-    pending = pending_cluster_creates(deployment)
+    pending = pending_cluster_creates(deployment, level)
     names: dict[tuple[str | None, str | None], int] = {}
     for item in pending:
         key = (item.namespace, item.cluster_name)
@@ -226,7 +236,7 @@ def plan(
                 )
             )
             continue
-        differing = immutable_differences(found, item.declared)
+        differing = immutable_differences(found, item.declared, level)
         if differing:
             decisions.append(
                 Decision(

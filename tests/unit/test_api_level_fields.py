@@ -743,3 +743,31 @@ def test_the_native_face_compares_at_its_level() -> None:
         "llm_labeling"
     ]
     assert at(SEED).changed_inputs(_state(SEED, old), checked_at(SEED, new)) == []
+
+
+# -- mixpeek-recover-pending at today's level ------------------------------------------------
+@pytest.mark.parametrize(
+    "labeling",
+    [
+        {"enabled": True, "model_name": "gpt-4o-2024-08-06"},
+        {"enabled": True, "use_embedding_dedup": False, "max_samples_per_cluster": 10},
+    ],
+    ids=["defaults", "seed-defaults-declared"],
+)
+def test_a_lost_create_at_todays_level_is_recognised_with_todays_defaults(
+    labeling: dict[str, Any], wired: Any
+) -> None:
+    """The cluster a lost create made answers with today's labeling defaults (what the create
+    sent); compared at today's level it is this create's, not another configuration."""
+    from pulumi_mixpeek.recovery import Action, plan
+
+    from tests.unit.state_exports import deployment, pending
+
+    declaration = {**VECTOR, "llm_labeling": labeling}
+    provider, server = wired(TODAY)
+    provider.create(checked_at(TODAY, declaration))
+    found = ClusterMetadata.model_validate(server.metadata())
+    op = pending("products", declaration)
+    op["resource"]["inputs"] = checked_at(TODAY, declaration)
+    (decision,) = plan(deployment([], [op]), lambda _item: found, level=api_level(TODAY))
+    assert decision.action is Action.COMPLETE, decision.reason
