@@ -143,6 +143,14 @@ _MAX_CLUSTERS_SCHEMA = _schema(
     }
 )
 _PROTECT_SCHEMA = _schema(protectedStacks=_PROTECTED_STACKS)
+_KEEP_OUTPUTS_SCHEMA = _schema(
+    allClusters={
+        "type": "boolean",
+        "default": False,
+        "description": "Require keep_output_collections on every cluster, not only on "
+        "protected ones.",
+    }
+)
 
 
 def _validate_source_enrichment(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -158,6 +166,17 @@ def _validate_source_enrichment(args: ResourceValidationArgs, report: ReportViol
         return
     config = config_with_defaults(_ENRICHMENT_SCHEMA, args.get_config())
     for message in rule(args.props, stack, config["protectedStacks"]):
+        report(message, None)
+
+
+def _validate_keep_outputs(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type not in CLUSTER_TYPES:
+        return
+    config = config_with_defaults(_KEEP_OUTPUTS_SCHEMA, args.get_config())
+    protected = bool(args.opts.protect) if args.opts is not None else False
+    for message in rules.output_collections_not_kept(
+        args.props, protected=protected, all_clusters=bool(config["allClusters"])
+    ):
         report(message, None)
 
 
@@ -231,6 +250,14 @@ POLICIES: list[Policy] = [
         enforcement_level=EnforcementLevel.MANDATORY,
         config_schema=_ENRICHMENT_SCHEMA,
         validate=_validate_source_enrichment,
+    ),
+    ResourceValidationPolicy(
+        name="cluster-keep-output-collections",
+        description="Protected Mixpeek clusters keep their output collections when deleted or "
+        "replaced (keep_output_collections).",
+        enforcement_level=EnforcementLevel.MANDATORY,
+        config_schema=_KEEP_OUTPUTS_SCHEMA,
+        validate=_validate_keep_outputs,
     ),
     StackValidationPolicy(
         name="max-clusters-per-stack",

@@ -48,6 +48,7 @@ __all__ = [
     "missing_description",
     "missing_metadata",
     "name_mismatch",
+    "output_collections_not_kept",
     "oversized_sample",
     "source_enrichment_in_protected_stack",
     "too_many_clusters",
@@ -68,6 +69,7 @@ VECTOR_CONFIG = _field(ClusterDeclaration, "vector_config")
 ATTRIBUTE_CONFIG = _field(ClusterDeclaration, "attribute_config")
 LLM_LABELING = _field(ClusterDeclaration, "llm_labeling")
 ENRICH_SOURCE_COLLECTION = _field(ClusterDeclaration, "enrich_source_collection")
+KEEP_OUTPUT_COLLECTIONS = _field(ClusterDeclaration, "keep_output_collections")
 CLUSTERING_METHOD = _field(VectorBasedConfig, "clustering_method")
 SAMPLE_SIZE = _field(VectorBasedConfig, "sample_size")
 WEIGHT_LEARNING_CONFIG = _field(VectorBasedConfig, "weight_learning_config")
@@ -285,6 +287,28 @@ def enrichment_into_source_in_protected_stack(
         f"This enrichment writes cluster results into the documents of source collection"
         f"{named}, which is not allowed in stack {stack!r}: set target_collection_id to "
         "write them into another collection, or remove the enrichment."
+    ]
+
+
+def output_collections_not_kept(
+    props: Mapping[str, Any], *, protected: bool, all_clusters: bool = False
+) -> list[str]:
+    """A protected cluster (``protect=True``; every cluster with ``all_clusters``) that does
+    not set ``keep_output_collections``: at API level 1.3.783 (the provider's default) a
+    delete or a replacement deletes the cluster's output collections with it. ``protect``
+    stops a delete or replacement while it is set; the output collections should survive the
+    day it is lifted."""
+    if not (protected or all_clusters):
+        return []
+    keep = _lookup(props, KEEP_OUTPUT_COLLECTIONS)
+    if keep is UNKNOWN or keep is True:
+        return []
+    why = "it is protected" if protected else "every cluster must keep them here"
+    return [
+        f"Set keep_output_collections=True on this cluster ({why}): at API level 1.3.783 "
+        "deleting or replacing a cluster deletes its output collections with it. The change "
+        "is an in-place update that makes no API call; apply it with `pulumi up` before any "
+        "destroy or replacement."
     ]
 
 

@@ -7,10 +7,21 @@
 Prints Markdown: a one-line verdict first, the change counts, a table of every Mixpeek
 cluster that would be replaced or deleted (with the properties forcing a replacement), the
 other Mixpeek changes, and the policy violations with their enforcement level. Replacing or
-deleting a cluster deletes it on the server (its output collections are kept), so it is
-never hidden in a long preview. Runs and enrichments are named for what they are: replacing
-a ``ClusterExecution`` starts a new run, replacing a ``ClusterEnrichment`` applies it again,
-and deleting either only removes it from the state (its delete makes no API call).
+deleting a cluster deletes it on the server, so it is never hidden in a long preview. Runs
+and enrichments are named for what they are: replacing a ``ClusterExecution`` starts a new
+run, replacing a ``ClusterEnrichment`` applies it again, and deleting either only removes it
+from the state (its delete makes no API call).
+
+Output collections. At an API level whose DELETE deletes a cluster's output collections with
+it (``levels.py``: ``cascade_delete``, 1.3.783), the table names the output collections each
+replaced or deleted cluster takes with it (its ``output_collection_ids`` in the state), unless
+its state keeps them (``keep_output_collections``; for a replacement, the new declaration's
+too, which the provider's diff passes on to the delete); the verdict counts them. At 1.3.1 they
+are always kept. The level is ``--api-version`` when given, else the stack configuration's
+``mixpeek:apiVersion`` that the preview output carries (the digest's ``config``, the event
+stream's ``preludeEvent``), else ``MIXPEEK_API_VERSION`` in this command's environment (the
+provider's own fallback, so run both in the same job), else today's default, 1.3.783. An
+explicit ``native.Provider(api_version=...)`` is not seen: pass ``--api-version``.
 
 Input. ``pulumi preview --json`` prints one of two forms, and both are read (files, or
 standard input):
@@ -19,8 +30,8 @@ standard input):
 - with PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true, the engine events, one JSON object per
   line: the steps, the counts, the outcome and the policy violations. Use this form in
   pipelines. The event log of ``--event-log FILE`` (a debug command) has the same format.
-Only names, property names and policy messages are printed, never input values (they may
-hold data the program did not mark secret).
+Only names, property names, policy messages and the ids of the output collections a change
+deletes are printed, never input values (they may hold data the program did not mark secret).
 
 Exit status: 0; 1 when ``--fail-on-replace`` or ``--fail-on-delete`` trips, only on a cluster
 replaced or deleted (the verdict says which); 2 when an input cannot be read.
@@ -30,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,11 +49,14 @@ from typing import Any, TextIO
 
 from ._constants import (
     CLUSTER_TOKEN,
+    CONFIG_API_VERSION,
     ENRICHMENT_TOKEN,
+    ENV_API_VERSION,
     EXECUTION_TOKEN,
     PACKAGE_NAME,
     TYPE_TOKEN_PREFIX,
 )
+from .levels import API_VERSIONS, DEFAULT_API_VERSION, ApiLevel, api_level
 from .resources.cluster import CLUSTER_TYPE
 from .resources.enrichment import TYPE_TOKEN as ENRICHMENT_TYPE
 from .resources.execution import TYPE_TOKEN as EXECUTION_TYPE
@@ -54,6 +69,7 @@ __all__ = [
     "build_parser",
     "main",
     "parse",
+    "plan_level",
     "render",
     "verdict",
 ]
@@ -89,6 +105,8 @@ _RUN_EFFECTS = {"create": "starts a run", "replace": "starts a new run", "delete
 _ENRICHMENT_EFFECTS = {"create": "applies it", "replace": "applies it again", "delete": _STATE_ONLY}
 #: Policy events call the advisory level "warning" (apitype.PolicyEvent).
 _LEVELS = {"warning": "advisory", "none": "disabled"}
+#: The Cluster input (and state) that keeps the output collections on delete.
+_KEEP = "keep_output_collections"
 
 
 class InputError(Exception):
@@ -103,6 +121,10 @@ class Step:
     cluster_name: str | None = None
     replace_reasons: list[str] = field(default_factory=list)
     diff_reasons: list[str] = field(default_factory=list)
+    #: The old state's ``output_collection_ids`` (None when it records none).
+    output_collections: list[str] | None = None
+    #: The old state, or a replacement's new inputs, set ``keep_output_collections``.
+    keeps_outputs: bool = False
 
     @property
     def name(self) -> str:
@@ -126,6 +148,25 @@ class Step:
             and self.op in {"replace", "delete"}
             and self.type not in _RUN_TYPES | _ENRICHMENT_TYPES
         )
+
+    @property
+    def is_cluster(self) -> bool:
+        return self.type in _CLUSTER_TYPES
+
+    def loses_outputs(self, level: ApiLevel) -> bool:
+        """A cluster replaced or deleted where DELETE cascades (``level``), not kept, with
+        output collections recorded (or none recorded at all: then any it has)."""
+        return (
+            self.deletes_on_server
+            and self.is_cluster
+            and level.cascade_delete
+            and not self.keeps_outputs
+            and self.output_collections != []
+        )
+
+    def removed_collections(self, level: ApiLevel) -> list[str]:
+        """The recorded output collections this step deletes on the server at ``level``."""
+        return list(self.output_collections or []) if self.loses_outputs(level) else []
 
     @property
     def effect(self) -> str:
@@ -165,6 +206,8 @@ class Plan:
     saw_events: bool = False
     #: Whether the preview failed (an error diagnostic, or the engine's own outcome).
     failed: bool = False
+    #: ``mixpeek:apiVersion`` of the stack configuration the preview printed, if any.
+    api_version: str | None = None
 
     def mixpeek(self, *ops: str) -> list[Step]:
         return [s for s in self.steps.values() if s.is_mixpeek and s.op in ops]
@@ -178,6 +221,17 @@ class Plan:
         return [v for v in self.violations if v.level in {"mandatory", "remediate"}]
 
 
+def plan_level(plan: Plan, override: str | None = None) -> ApiLevel:
+    """The API level the previewed stack speaks: ``override`` (``--api-version``), else the
+    stack configuration's ``mixpeek:apiVersion`` in the preview, else ``MIXPEEK_API_VERSION``,
+    else the default. A version this provider does not know counts as the default (today's,
+    which deletes output collections: the reading that hides no deletion)."""
+    for version in (override, plan.api_version, os.environ.get(ENV_API_VERSION, "").strip()):
+        if version:
+            return api_level(version if version in API_VERSIONS else DEFAULT_API_VERSION)
+    return api_level(None)
+
+
 # -- reading --------------------------------------------------------------------------------
 def _cluster_name(*states: Any) -> str | None:
     for state in states:
@@ -187,6 +241,34 @@ def _cluster_name(*states: Any) -> str | None:
             if isinstance(bag, dict) and isinstance(bag.get("cluster_name"), str):
                 return str(bag["cluster_name"])
     return None
+
+
+def _bags(state: Any) -> list[dict[str, Any]]:
+    if not isinstance(state, dict):
+        return []
+    return [bag for bag in (state.get("inputs"), state.get("outputs")) if isinstance(bag, dict)]
+
+
+def _output_collections(state: Any) -> list[str] | None:
+    for bag in reversed(_bags(state)):  # outputs first: what the server reported
+        ids = bag.get("output_collection_ids")
+        if isinstance(ids, list):
+            return [str(i) for i in ids if isinstance(i, str)]
+    return None
+
+
+def _keeps(state: Any) -> bool:
+    return any(bag.get(_KEEP) is True for bag in _bags(state))
+
+
+def _read_config(plan: Plan, config: Any) -> None:
+    """``mixpeek:apiVersion`` from the stack configuration a preview prints (a secret one is
+    printed as "[secret]": not read)."""
+    if not isinstance(config, dict):
+        return
+    version = config.get(CONFIG_API_VERSION)
+    if isinstance(version, str) and version.strip() and version != "[secret]":
+        plan.api_version = version.strip()
 
 
 def _add_error(plan: Plan, message: Any) -> None:
@@ -212,9 +294,17 @@ def _add_step(
     step.cluster_name = _cluster_name(new, old) or step.cluster_name
     step.replace_reasons += [str(k) for k in keys or [] if str(k) not in step.replace_reasons]
     step.diff_reasons += [str(k) for k in diffs or [] if str(k) not in step.diff_reasons]
+    collections = _output_collections(old)
+    if collections is not None:
+        step.output_collections = collections
+    # A replacement's delete keeps them when the new declaration does (its diff says so).
+    step.keeps_outputs = (
+        step.keeps_outputs or _keeps(old) or (change == "replace" and _keeps(new))
+    )
 
 
 def _read_digest(plan: Plan, digest: dict[str, Any]) -> None:
+    _read_config(plan, digest.get("config"))
     for step in digest.get("steps") or []:
         _add_step(
             plan,
@@ -233,7 +323,9 @@ def _read_digest(plan: Plan, digest: dict[str, Any]) -> None:
 
 
 def _read_event(plan: Plan, event: dict[str, Any]) -> None:
-    if "resourcePreEvent" in event:
+    if "preludeEvent" in event:
+        _read_config(plan, (event["preludeEvent"] or {}).get("config"))
+    elif "resourcePreEvent" in event:
         meta = event["resourcePreEvent"].get("metadata") or {}
         _add_step(
             plan,
@@ -328,8 +420,21 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' * (count != 1)}"
 
 
-def verdict(plan: Plan) -> str:
-    """The first line: blocked, failed, destructive, safe or nothing to do."""
+def _outputs_cell(step: Step, level: ApiLevel) -> str:
+    """The output-collections cell of a replaced or deleted cluster at a cascading level."""
+    if step.keeps_outputs:
+        return f"kept (`{_KEEP}`)"
+    if not step.loses_outputs(level):
+        return "none"
+    if step.output_collections is None:
+        return "**deleted**: any it has (none recorded in the state)"
+    return f"**deleted**: {_code(step.removed_collections(level))}"
+
+
+def verdict(plan: Plan, level: ApiLevel | None = None) -> str:
+    """The first line: blocked, failed, destructive, safe or nothing to do. ``level``: the
+    API level the stack speaks (default: ``plan_level(plan)``)."""
+    level = level or plan_level(plan)
     if plan.mandatory:
         return (
             f"❌ **Blocked by policy:** {_plural(len(plan.mandatory), 'mandatory violation')}; "
@@ -352,17 +457,30 @@ def verdict(plan: Plan) -> str:
             "cluster" if all(s.type in _CLUSTER_TYPES for s in replaced + deleted) else "resource"
         )
         noun += "s" * (len(replaced) + len(deleted) != 1)
+        removed = sum(len(s.removed_collections(level)) for s in replaced + deleted)
+        if removed:
+            outputs = (
+                f", and with it {_plural(removed, 'output collection')} "
+                f"(API level {level.version})"
+            )
+        elif any(s.loses_outputs(level) for s in replaced + deleted):
+            outputs = f", with any output collections it has (API level {level.version})"
+        else:
+            outputs = " (its output collections are kept)"
         return (
             f"⚠️ **Destructive:** {what} Mixpeek {noun}; a replaced or deleted cluster is "
-            "deleted on the server (its output collections are kept)."
+            f"deleted on the server{outputs}."
         )
     if not any(count for op, count in plan.counts.items() if op != "same") and not plan.steps:
         return "✅ **No changes.**"
     return "✅ **Safe:** no Mixpeek cluster is replaced or deleted."
 
 
-def render(plan: Plan) -> str:
-    lines = [verdict(plan), ""]
+def render(plan: Plan, level: ApiLevel | None = None) -> str:
+    """The Markdown summary; ``level``: the API level the stack speaks (default:
+    ``plan_level(plan)``)."""
+    level = level or plan_level(plan)
+    lines = [verdict(plan, level), ""]
     counts = [
         f"{plan.counts[op]} {words}" for op, words in _COUNT_WORDS.items() if plan.counts.get(op)
     ]
@@ -370,14 +488,33 @@ def render(plan: Plan) -> str:
 
     destructive = plan.destructive("replace", "delete")
     if destructive:
-        lines += ["| action | resource | forced by |", "|---|---|---|"]
+        # Where DELETE cascades (1.3.783), which output collections go with each cluster.
+        outputs = level.cascade_delete and any(s.is_cluster for s in destructive)
+        if outputs:
+            lines += [
+                "| action | resource | forced by | output collections |",
+                "|---|---|---|---|",
+            ]
+        else:
+            lines += ["| action | resource | forced by |", "|---|---|---|"]
         for step in destructive:
             if step.op == "replace":
                 cause = _code(step.replace_reasons) or "a replacement the program asked for"
             else:
                 cause = "removed from the program"
-            lines.append(f"| **{step.op}** | {_cell(_resource(step))} | {cause} |")
+            row = f"| **{step.op}** | {_cell(_resource(step))} | {cause} |"
+            if outputs:
+                row += f" {_outputs_cell(step, level) if step.is_cluster else ''} |"
+            lines.append(row)
         lines.append("")
+        if any(s.loses_outputs(level) for s in destructive):
+            lines += [
+                f"At API level {level.version} deleting a cluster deletes its output "
+                f"collections. To keep them, set `{_KEEP}=True` on the cluster: a replacement "
+                "in the same `up` keeps them; before a delete, apply it with `pulumi up` "
+                "first.",
+                "",
+            ]
 
     others = [s for s in plan.mixpeek(*_CHANGE_OPS.values()) if not s.deletes_on_server]
     if others:
@@ -439,6 +576,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 when a Mixpeek cluster would be replaced (deleted and created again)",
     )
     parser.add_argument(
+        "--api-version",
+        choices=API_VERSIONS,
+        help="the Mixpeek API level the stack speaks, which decides whether deleting a "
+        "cluster deletes its output collections (default: the preview's mixpeek:apiVersion, "
+        f"else {ENV_API_VERSION}, else {DEFAULT_API_VERSION})",
+    )
+    parser.add_argument(
         "--fail-on-delete",
         action="store_true",
         help="exit 1 when a Mixpeek cluster would be deleted (removing a run or an "
@@ -454,7 +598,7 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None) -> int:
     except InputError as exc:
         print(f"mixpeek-plan-summary: {exc}", file=sys.stderr)
         return 2
-    sys.stdout.write(render(plan))
+    sys.stdout.write(render(plan, plan_level(plan, args.api_version)))
     tripped = (args.fail_on_replace and plan.destructive("replace")) or (
         args.fail_on_delete and plan.destructive("delete")
     )

@@ -277,3 +277,61 @@ def test_runs_and_enrichments_are_not_destructive(face: Face, stack: Stack, tmp_
     writes = [call for call in sent if not call.startswith("GET")]
     assert sorted(writes) == ["DELETE " + retired["cluster_id"], "POST execute"], sent
     assert [c["cluster_name"] for c in stack.server_clusters()] == ["products"]
+
+
+@pytest.mark.parametrize("face", BOTH_FACES, indirect=True)
+def test_todays_level_names_the_output_collections_a_change_deletes(
+    face: Face, stack: Stack, tmp_path: Path
+) -> None:
+    """Brought up at the suite's level (the local server speaks 1.3.1); the stack then says
+    `mixpeek:apiVersion` 1.3.783, which both forms of `preview --json` carry (the digest's
+    `config`, the event stream's prelude) and which the summary reads: there a replacement
+    or a delete deletes the output collections the state records, unless the cluster keeps
+    them. The preview makes no API call."""
+    stack.declare(
+        reshaped=cluster("reshaped"),
+        retired=cluster("retired"),
+        kept=cluster("kept", keep_output_collections=True),
+    )
+    stack.run("up", "--yes")
+    outputs = stack.project.outputs()
+    stack.declare(
+        reshaped=cluster(
+            "reshaped",
+            vector_config={
+                "feature_uris": ["mixpeek://text_extractor@v1/embedding"],
+                "clustering_method": "hdbscan",
+            },
+        ),
+    )
+    stack.project.set_config("mixpeek:apiVersion", "1.3.783")
+    reshaped = ", ".join(f"`{c}`" for c in outputs["reshaped_outputs"])
+    retired = ", ".join(f"`{c}`" for c in outputs["retired_outputs"])
+    assert reshaped and retired
+    count = len(outputs["reshaped_outputs"]) + len(outputs["retired_outputs"])
+    for path in preview_both_forms(stack, tmp_path):
+        result = summarize(str(path), "--fail-on-delete")
+        assert result.returncode == 1, result.stdout + result.stderr
+        lines = result.stdout.splitlines()
+        noun = "output collection" + "s" * (count != 1)
+        assert lines[0] == (
+            "⚠️ **Destructive:** replaces 1 and deletes 2 Mixpeek clusters; a replaced or "
+            f"deleted cluster is deleted on the server, and with it {count} {noun} (API level "
+            "1.3.783)."
+        ), path
+        assert (
+            f"| **replace** | Cluster `reshaped` | `vector_config` | **deleted**: {reshaped} |"
+        ) in lines
+        assert (
+            f"| **delete** | Cluster `retired` | removed from the program | **deleted**: "
+            f"{retired} |"
+        ) in lines
+        assert (
+            "| **delete** | Cluster `kept` | removed from the program | kept "
+            "(`keep_output_collections`) |"
+        ) in lines
+        # The seed's level, named on the command line: nothing goes with the clusters.
+        seed = summarize(str(path), "--api-version", "1.3.1").stdout
+        assert seed.splitlines()[0].endswith("(its output collections are kept).")
+        assert "| action | resource | forced by |" in seed.splitlines()
+    stack.project.set_config("mixpeek:apiVersion", "1.3.1")  # the local server's level

@@ -237,6 +237,7 @@ products = mixpeek.Cluster(
     cluster_name="products",
     description="Products",
     metadata={"owner": "search"},
+    keep_output_collections=True,  # a protected cluster keeps them (its own policy)
     opts=__import__("pulumi").ResourceOptions(protect=True),
 )
 mixpeek.ClusterEnrichment(
@@ -260,4 +261,33 @@ def test_enrichment_into_the_source_collection_is_refused_in_prod(stack: Stack) 
     )
     code, output = policy_preview(stack, "--stack", "test", config={})
     assert code == 0, output
+    assert_nothing_changed(stack)
+
+
+@pytest.mark.parametrize("face", BOTH_FACES, indirect=True)
+def test_a_protected_cluster_must_keep_its_output_collections(stack: Stack) -> None:
+    """`protect=True` reaches the pack as the resource's options; by default only protected
+    clusters must set keep_output_collections, with `allClusters` every one must."""
+    protected = {**compliant("products"), "resource_options": {"protect": True}}
+    stack.declare(products=protected)
+
+    code, output = policy_preview(stack, config={})
+
+    assert code != 0, output
+    assert "cluster-keep-output-collections" in output and "mandatory" in output
+    assert "Set keep_output_collections=True on this cluster (it is protected)" in (
+        " ".join(output.split())
+    )
+
+    stack.declare(products={**protected, "keep_output_collections": True})
+    code, output = policy_preview(stack, config={})
+    assert code == 0, output
+    assert "cluster-keep-output-collections" not in output
+
+    unprotected = compliant("products")
+    stack.declare(products=unprotected)
+    assert policy_preview(stack, config={})[0] == 0
+    every = {"cluster-keep-output-collections": {"allClusters": True}}
+    code, output = policy_preview(stack, config=every)
+    assert code != 0 and "every cluster must keep them" in " ".join(output.split()), output
     assert_nothing_changed(stack)

@@ -194,3 +194,179 @@ def test_preview_error_is_the_verdict(capsys: pytest.CaptureFixture[str]) -> Non
     code, out, _ = run("\n".join(json.dumps(e) for e in events), capsys=capsys)
     assert code == 0
     assert out.splitlines()[0] == "❌ **Preview failed:** property cluster_name is bad"
+
+
+# -- output collections: deleted with a cluster where DELETE cascades (API 1.3.783) -----------
+def cluster_step(
+    op: str,
+    name: str,
+    collections: list[str] | None,
+    *,
+    keep: bool = False,
+    keep_new: bool = False,
+    type_: str = CLUSTER,
+    **extra: object,
+) -> dict[str, object]:
+    """A digest step whose old state records the cluster's output collections (outputs) and
+    keep_output_collections (inputs and outputs, left out when false: canonical form)."""
+    urn = f"urn:pulumi:dev::proj::{type_}::{name}"
+    kept = {"keep_output_collections": True} if keep else {}
+    outputs: dict[str, object] = {"cluster_name": name, **kept}
+    if collections is not None:
+        outputs["output_collection_ids"] = collections
+    old = {"type": type_, "urn": urn, "inputs": {"cluster_name": name, **kept}, "outputs": outputs}
+    new_inputs = {"cluster_name": name, **({"keep_output_collections": True} if keep_new else {})}
+    new = {"type": type_, "urn": urn, "inputs": new_inputs}
+    return {"op": op, "urn": urn, "oldState": old, "newState": new if op != "delete" else None,
+            **extra}
+
+
+def destructive_digest(version: str | None, *steps: dict[str, object]) -> str:
+    config = {"mixpeek:namespace": "ns", "mixpeek:apiKey": "[secret]"}
+    if version is not None:
+        config["mixpeek:apiVersion"] = version
+    return json.dumps(
+        {"config": config, "steps": list(steps), "changeSummary": {"replace": 1, "delete": 1}}
+    )
+
+
+TODAY_STEPS = (
+    cluster_step("replace", "reshaped", ["col_r1", "col_r2"], replaceReasons=["vector_config"]),
+    cluster_step("delete", "retired", ["col_d1"]),
+)
+
+
+@pytest.mark.parametrize("face", list(FACES))
+def test_todays_level_names_the_output_collections_a_change_deletes(
+    face: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cluster = FACES[face][0]
+    digest = destructive_digest(
+        "1.3.783",
+        cluster_step(
+            "replace", "reshaped", ["col_r1", "col_r2"], type_=cluster,
+            replaceReasons=["vector_config"],
+        ),
+        cluster_step("delete", "retired", ["col_d1"], type_=cluster),
+    )
+    code, out, _ = run(digest, "--fail-on-delete", capsys=capsys)
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == (
+        "⚠️ **Destructive:** replaces 1 and deletes 1 Mixpeek clusters; a replaced or deleted "
+        "cluster is deleted on the server, and with it 3 output collections (API level 1.3.783)."
+    )
+    start = lines.index("| action | resource | forced by | output collections |")
+    assert lines[start : start + 5] == [
+        "| action | resource | forced by | output collections |",
+        "|---|---|---|---|",
+        "| **replace** | Cluster `reshaped` | `vector_config` | **deleted**: `col_r1`, `col_r2` |",
+        "| **delete** | Cluster `retired` | removed from the program | **deleted**: `col_d1` |",
+        "",
+    ]
+    assert any("set `keep_output_collections=True`" in line for line in lines)
+
+
+def test_kept_output_collections_are_said_kept(capsys: pytest.CaptureFixture[str]) -> None:
+    digest = destructive_digest(
+        "1.3.783",
+        # Kept by the old state; kept by the replacement's new declaration (its diff tells
+        # the delete); none to lose; a cluster that records none: any it has.
+        cluster_step("delete", "kept", ["col_k"], keep=True),
+        cluster_step("replace", "now-kept", ["col_n"], keep_new=True, replaceReasons=["x"]),
+        cluster_step("delete", "empty", []),
+        cluster_step("delete", "unread", None),
+    )
+    _, out, _ = run(digest, capsys=capsys)
+    lines = out.splitlines()
+    assert lines[0].endswith(
+        "deleted on the server, with any output collections it has (API level 1.3.783)."
+    )
+    assert (
+        "| **delete** | Cluster `kept` | removed from the program | kept "
+        "(`keep_output_collections`) |"
+    ) in lines
+    assert "| **replace** | Cluster `now-kept` | `x` | kept (`keep_output_collections`) |" in lines
+    assert "| **delete** | Cluster `empty` | removed from the program | none |" in lines
+    assert (
+        "| **delete** | Cluster `unread` | removed from the program | **deleted**: any it has "
+        "(none recorded in the state) |"
+    ) in lines
+    assert "col_k" not in out and "col_n" not in out
+
+    everything_kept = destructive_digest(
+        "1.3.783", cluster_step("delete", "kept", ["col_k"], keep=True)
+    )
+    _, out, _ = run(everything_kept, capsys=capsys)
+    assert out.splitlines()[0].endswith("(its output collections are kept).")
+    assert "keep_output_collections=True` on the cluster" not in out
+
+
+def test_the_seed_level_keeps_them_and_says_nothing_more(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, out, _ = run(destructive_digest("1.3.1", *TODAY_STEPS), capsys=capsys)
+    lines = out.splitlines()
+    assert lines[0].endswith(
+        "a replaced or deleted cluster is deleted on the server (its output collections are "
+        "kept)."
+    )
+    assert "| action | resource | forced by |" in lines
+    assert "output collections |" not in out and "col_r1" not in out
+
+
+def test_where_the_level_comes_from(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def deletes(stdin: str, *args: str) -> bool:
+        return "**deleted**: `col_d1`" in run(stdin, *args, capsys=capsys)[1]
+
+    # The preview's stack configuration wins over this command's environment (the suite's
+    # MIXPEEK_API_VERSION is 1.3.1, tests/conftest.py) ...
+    assert deletes(destructive_digest("1.3.783", *TODAY_STEPS))
+    # ... --api-version over both ...
+    assert not deletes(destructive_digest("1.3.783", *TODAY_STEPS), "--api-version", "1.3.1")
+    assert deletes(destructive_digest("1.3.1", *TODAY_STEPS), "--api-version", "1.3.783")
+    # ... without it in the configuration (or secret), the environment, as the provider reads it
+    assert not deletes(destructive_digest(None, *TODAY_STEPS))
+    assert not deletes(destructive_digest("[secret]", *TODAY_STEPS))
+    # ... else today's default.
+    monkeypatch.delenv("MIXPEEK_API_VERSION")
+    assert deletes(destructive_digest(None, *TODAY_STEPS))
+
+
+def test_an_unknown_api_version_flag_is_refused() -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(["--api-version", "1.4"], stdin=io.StringIO("{}"))
+    assert refused.value.code == 2
+
+
+def test_the_event_stream_carries_the_level_in_its_prelude(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    replace = cluster_step("replace", "reshaped", ["col_r1"], replaceReasons=["vector_config"])
+    old = replace["oldState"]
+    events = [
+        {"sequence": 0, "preludeEvent": {"config": {"mixpeek:apiVersion": "1.3.783"}}},
+        *[
+            {
+                "sequence": i + 1,
+                "resourcePreEvent": {
+                    "metadata": {
+                        "op": op, "urn": replace["urn"], "type": CLUSTER,
+                        "old": old, "new": {} if op == "delete-replaced" else replace["newState"],
+                        "keys": ["vector_config"],
+                    }
+                },
+            }
+            for i, op in enumerate(["create-replacement", "replace", "delete-replaced"])
+        ],
+        {"sequence": 9, "summaryEvent": {"resourceChanges": {"replace": 1}, "result": "succeeded"}},
+    ]
+    code, out, _ = run("\n".join(json.dumps(e) for e in events), "--fail-on-replace",
+                       capsys=capsys)
+    assert code == 1
+    assert "| **replace** | Cluster `reshaped` | `vector_config` | **deleted**: `col_r1` |" in (
+        out.splitlines()
+    )
+    assert "and with it 1 output collection (API level 1.3.783)." in out

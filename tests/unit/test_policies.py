@@ -81,6 +81,7 @@ def check(
     config: dict[str, Any] | None = None,
     *,
     resource_type: str = CLUSTER_TYPE,
+    protect: bool = False,
 ) -> list[str]:
     """The messages policy ``name`` reports for one resource with these inputs."""
     reported: list[str] = []
@@ -89,7 +90,7 @@ def check(
         unknown_checking_proxy(props),
         f"urn:pulumi:test::project::{resource_type}::res",
         "res",
-        options(),
+        options(protect=protect),
         None,
         config,
     )
@@ -144,6 +145,7 @@ def test_the_pack_has_the_issue_s_policies_with_their_levels() -> None:
         "cluster-max-sample-size": EnforcementLevel.MANDATORY,
         "llm-labeling-allowed-models": EnforcementLevel.MANDATORY,
         "no-source-enrichment-in-protected-stacks": EnforcementLevel.MANDATORY,
+        "cluster-keep-output-collections": EnforcementLevel.MANDATORY,
         "max-clusters-per-stack": EnforcementLevel.MANDATORY,
         "protect-clusters-in-protected-stacks": EnforcementLevel.MANDATORY,
     }
@@ -158,7 +160,7 @@ def test_other_resource_types_are_left_alone(name: str, stack: Any) -> None:
         assert check_stack(name, [(other, False)] * 30) == []
     else:
         bad = cluster(description=None, metadata=None, cluster_name="Bad Name")
-        assert check(name, bad, resource_type="aws:s3/bucket:Bucket") == []
+        assert check(name, bad, resource_type="aws:s3/bucket:Bucket", protect=True) == []
 
 
 def test_both_cluster_faces_are_checked() -> None:
@@ -387,6 +389,38 @@ def test_max_clusters_per_stack() -> None:
     )
     ((message, _),) = check_stack(name, [(CLUSTER_TYPE, False)] * 3, {"maximum": 2})
     assert "remove 1" in message
+
+
+# -- cluster-keep-output-collections --------------------------------------------------------
+def test_protected_clusters_must_keep_their_output_collections() -> None:
+    name = "cluster-keep-output-collections"
+    for token in CLUSTER_TYPES:
+        (message,) = check(name, cluster(), resource_type=token, protect=True)
+        assert "keep_output_collections=True" in message and "protected" in message
+        assert "1.3.783" in message and "pulumi up" in message
+        kept = cluster(keep_output_collections=True)
+        assert check(name, kept, resource_type=token, protect=True) == []
+        # Not protected: nothing required.
+        assert check(name, cluster(), resource_type=token) == []
+    # Not known yet (preview): not a violation.
+    unknown = cluster(keep_output_collections=UNKNOWN_BOOLEAN_VALUE)
+    assert check(name, unknown, protect=True) == []
+    # Canonical inputs leave false out; a false that is spelled out is false too.
+    assert len(check(name, cluster(keep_output_collections=False), protect=True)) == 1
+
+
+def test_keep_output_collections_config_applies_to_every_cluster() -> None:
+    name = "cluster-keep-output-collections"
+    config = {"allClusters": True}
+    (message,) = check(name, cluster(), config)
+    assert "every cluster must keep them" in message
+    assert check(name, cluster(keep_output_collections=True), config) == []
+    assert len(check(name, cluster(), config, protect=True)) == 1
+    assert check(name, cluster(), {"allClusters": False}) == []
+    # A run or an enrichment has no output collections of its own.
+    run = {"cluster_id": "clust_1", "triggers": ["v1"]}
+    execution = "pulumi-python:dynamic/mixpeek:ClusterExecution"
+    assert check(name, run, config, resource_type=execution, protect=True) == []
 
 
 # -- protect-clusters-in-protected-stacks --------------------------------------------------
