@@ -17,6 +17,7 @@ from pulumi_mixpeek.models import ClusterMetadata
 from pulumi_mixpeek.models.config import (
     AttributeBasedConfig,
     EnrichmentFieldMapping,
+    FaceClusterMergeConfig,
     InputMapping,
     LabelingInputs,
     LLMLabelingInput,
@@ -52,6 +53,7 @@ class Mocks(pulumi.runtime.Mocks):
             {"feature_extractor_name", "version", "output_name"},
         ),
         (mixpeek.WeightLearningConfigArgs, WeightLearningConfig, set()),
+        (mixpeek.FaceClusterMergeConfigArgs, FaceClusterMergeConfig, set()),
         (mixpeek.AttributeConfigArgs, AttributeBasedConfig, set()),
         (mixpeek.LLMLabelingArgs, LLMLabelingInput, set()),
         (mixpeek.LabelingInputsArgs, LabelingInputs, set()),
@@ -228,3 +230,45 @@ def test_every_face_leaves_its_attributes_untracked(face: str, kwargs: dict[str,
         return attributes[0].apply(lambda value: assert_equal(value, expected))
 
     declare()
+
+
+@pulumi.runtime.test
+def test_registration_with_todays_inputs() -> Any:
+    """The inputs API level 1.3.783 adds reach the provider as plain values, typed args
+    (FaceClusterMergeConfigArgs) included; collection_ids may be left out (a composite)."""
+    mocks = Mocks()
+    pulumi.runtime.set_mocks(mocks, preview=False)
+    cluster = mixpeek.Cluster(
+        "composite",
+        source_cluster_ids=["clust_a", "clust_b"],
+        vector_config=mixpeek.VectorConfigArgs(
+            feature_uris=["mixpeek://t@v1/e"],
+            clustering_method="leiden",
+            face_cluster_merge=mixpeek.FaceClusterMergeConfigArgs(enabled=False),
+            preprocessing_steps=[{"method": "umap", "n_components": 20}],
+            hierarchical=True,
+            vis_n_components=3,
+            layout_stability="align",
+        ),
+        llm_labeling=mixpeek.LLMLabelingArgs(
+            enabled=True, provider="typesafe", candidate_labels=["A", "B"],
+            sample_selection_strategy="representative", labeling_context="ads",
+        ),
+        auto_execute_on_batch=True,
+        auto_execute_min_documents=100,
+        auto_execute_cooldown_seconds=600,
+    )
+
+    def check(_: Any) -> None:
+        [(_, _, inputs)] = mocks.registered
+        assert "collection_ids" not in inputs or inputs["collection_ids"] is None
+        assert inputs["source_cluster_ids"] == ["clust_a", "clust_b"]
+        assert inputs["vector_config"]["face_cluster_merge"] == {"enabled": False}
+        assert inputs["vector_config"]["preprocessing_steps"] == [
+            {"method": "umap", "n_components": 20}
+        ]
+        assert inputs["llm_labeling"]["candidate_labels"] == ["A", "B"]
+        assert (inputs["auto_execute_on_batch"], inputs["auto_execute_min_documents"],
+                inputs["auto_execute_cooldown_seconds"]) == (True, 100, 600)
+
+    return cluster.cluster_id.apply(check)
