@@ -102,7 +102,7 @@ dist: venv
 
 emulator: venv
 	$(VENV)/bin/mixpeek-emulator --port 8080 --api-key $${MIXPEEK_API_KEY:-sk_local_demo} \
-		--api-version 1.3.1
+		--api-version 1.3.783
 
 clean:
 	rm -rf $(VENV) $(SDK_TODAY_VENV) examples/*/venv policy/venv .mixpeek-emulator .pulumi-state dist build

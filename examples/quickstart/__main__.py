@@ -1,8 +1,10 @@
 """Quickstart: one vector cluster over a product collection, labelled by an LLM.
 
 Stack config (all optional):
-  collectionIds   list of collection ids to cluster   (default ["col_products"])
-  minClusterSize  HDBSCAN min_cluster_size             (default 5; changing it replaces)
+  collectionIds   list of collection ids to cluster   (default ["col_products"]; changing
+                  it replaces)
+  minClusterSize  HDBSCAN min_cluster_size             (default 5; changing it updates in
+                  place at API level 1.3.783, the default, and replaces at 1.3.1)
   description     the cluster's description            (changing it updates in place)
 """
 
