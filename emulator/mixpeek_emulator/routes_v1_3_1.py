@@ -7,17 +7,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse
-from pulumi_mixpeek.models import (
-    ApplyClusterEnrichmentRequest,
-    ClusteringEnrichmentResponse,
-    ClusterMetadata,
-    ClusterModel,
-    CreateClusterRequest,
-    ListClustersRequest,
-    ListClustersResponse,
-    PatchClusterRequest,
-    TaskResponse,
-)
 
 from . import present, service, tasks
 from .auth import ApiKeyDep, CallerDep
@@ -28,6 +17,17 @@ from .levels import SEED
 from .listing import DEFAULT_LIMIT, list_page, sort_keys
 from .state import Services, ServicesDep
 from .store import Record
+from .wire.v1_3_1 import (
+    ApplyClusterEnrichmentRequest,
+    ClusteringEnrichmentResponse,
+    ClusterMetadata,
+    ClusterModel,
+    CreateClusterRequest,
+    ListClustersRequest,
+    ListClustersResponse,
+    PatchClusterRequest,
+    TaskResponse,
+)
 
 __all__ = ["router"]
 

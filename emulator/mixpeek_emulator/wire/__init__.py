@@ -6,5 +6,7 @@ independent oracle, so a drift of the provider's models from the real API shows 
 
 - ``base``: how request bodies are read (undeclared keys refused; true/false only a JSON
   boolean, numbers only a JSON number, as the SDK's strict types say) and response bodies.
+- ``common``: the models both levels share unchanged.
+- ``v1_3_1``: the seed level.
 - ``v1_3_783``: today's level.
 """

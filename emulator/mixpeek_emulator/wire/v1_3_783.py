@@ -17,6 +17,19 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, field_validator
 
 from .base import Bool, Float, Int, Request, Response
+from .common import (
+    AttributeBasedConfig,
+    ClusterListStats,
+    ClusterStats,
+    ClusterType,
+    EnrichmentFieldMapping,
+    LogicalOperator,
+    PaginationResponse,
+    SortOption,
+    SourceEnrichmentConfig,
+    TaskResponse,
+    WeightLearningConfig,
+)
 
 __all__ = [
     "AGGREGATION_METHODS",
@@ -56,11 +69,6 @@ __all__ = [
     "VectorBasedConfigOutput",
     "WeightLearningConfig",
 ]
-
-
-class ClusterType(StrEnum):
-    VECTOR = "vector"
-    ATTRIBUTE = "attribute"
 
 
 class ClusteringAlgorithm(StrEnum):
@@ -173,14 +181,6 @@ Unit = Annotated[Float, Field(ge=0.0, le=1.0)]
 
 
 # -- request bodies --------------------------------------------------------------------
-class WeightLearningConfig(Request):
-    method: Literal["grid_search", "bayesian"] = "bayesian"
-    max_iterations: Annotated[Int, Field(ge=5, le=100)] = 20
-    metric: Literal["silhouette", "davies_bouldin", "calinski_harabasz"] = "silhouette"
-    sample_size: Annotated[Int, Field(ge=100)] | None = None
-    random_state: Int = 42
-
-
 class FaceClusterMergeConfig(Request):
     """The post-HDBSCAN face-identity merge pass (FaceClusterMergeConfig, 1.3.783)."""
 
@@ -270,12 +270,6 @@ class VectorBasedConfig(_VectorSettings):
     output_name: str | None = None
 
 
-class AttributeBasedConfig(Request):
-    attributes: Annotated[list[str], Field(min_length=1)]
-    hierarchical_grouping: Bool = False
-    aggregation_method: str | None = None
-
-
 class InputMapping(Request):
     input_key: str
     source_type: Literal["payload", "literal", "vector", "blob"] | None = None
@@ -315,27 +309,6 @@ class LLMLabelingInput(Request):
         | Annotated[dict[str, str], Field(max_length=255)]
         | None
     ) = None
-
-
-class EnrichmentFieldMapping(Request):
-    source_field: str
-    target_field: str
-
-
-class SourceEnrichmentConfig(Request):
-    field_mappings: list[EnrichmentFieldMapping] | None = None
-
-
-class LogicalOperator(Request):
-    """LogicalOperatorInput: AND / OR / NOT lists plus shorthand equality keys (additional
-    properties are allowed, as the SDK model's additional_properties say)."""
-
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
-
-    and_: list[dict[str, Any]] | None = Field(None, alias="AND")
-    or_: list[dict[str, Any]] | None = Field(None, alias="OR")
-    not_: list[dict[str, Any]] | None = Field(None, alias="NOT")
-    case_sensitive: Bool = False
 
 
 class CreateClusterRequest(Request):
@@ -386,11 +359,6 @@ class ExecuteClusterByIdRequest(Request):
     defer_visualization: Bool | None = None
     layout_stability: LayoutStability | None = None
     llm_labeling: LLMLabelingInput | None = None
-
-
-class SortOption(Request):
-    field: str
-    direction: Literal["asc", "desc"] | None = None
 
 
 class ListClustersRequest(Request):
@@ -501,13 +469,6 @@ class ClusterMetadata(Response):
     metadata: dict[str, Any] | None = None
 
 
-class ClusterStats(Response):
-    num_clusters: int
-    noise_points: int | None = None
-    silhouette_score: float | None = None
-    extra: dict[str, Any] | None = None
-
-
 class ClusterModel(Response):
     """ClusterModel (1.3.783): PATCH. The create body echoed plus run fields."""
 
@@ -536,33 +497,6 @@ class ClusterModel(Response):
     last_run_id: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
-
-
-class TaskResponse(Response):
-    task_id: str
-    task_type: str
-    status: str
-    inputs: list[Any] | None = None
-    outputs: list[Any] | None = None
-    additional_data: dict[str, Any] | None = None
-    error: str | None = None
-
-
-class PaginationResponse(Response):
-    total: int | None = None
-    page: int | None = None
-    page_size: int | None = None
-    total_pages: int | None = None
-    next_page: str | None = None
-    previous_page: str | None = None
-    next_cursor: str | None = None
-
-
-class ClusterListStats(Response):
-    total_clusters: int = 0
-    total_documents: int = 0
-    avg_documents_per_cluster: float = 0.0
-    clusters_by_status: dict[str, int] | None = None
 
 
 class ListClustersResponse(Response):
