@@ -12,7 +12,9 @@ every ClusterMetadata the emulator returns (create, get, list) gets:
 - ``source_enrichment_config``: a field 1.3.1 does not know;
 - top-level fields 1.3.1 does not know.
 
-Nothing is stored differently: the mode only changes how records are presented.
+Nothing is stored differently: the mode only changes how records are presented. At 1.3.783
+the labeling defaults are that level's (its records already hold its model defaults, and a
+null ``max_samples_per_cluster`` means auto-scaled, so it stays null).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-__all__ = ["ENV_FILL_DEFAULTS", "fill_defaults"]
+__all__ = ["ENV_FILL_DEFAULTS", "fill_defaults", "fill_defaults_v1_3_783"]
 
 ENV_FILL_DEFAULTS = "MIXPEEK_EMULATOR_FILL_DEFAULTS"
 
@@ -53,6 +55,24 @@ EXTRA_FIELDS: dict[str, Any] = {
     "compute_region": "emulator-local",
     "run_defaults": {"timeout_seconds": 3600},
 }
+
+
+#: The labeling defaults a 1.3.783 server fills in (the model; the limits are the model's).
+LLM_LABELING_DEFAULTS_V1_3_783: dict[str, Any] = {
+    "provider": "openai",
+    "model_name": "gpt-4o-mini-2024-07-18",
+}
+
+
+def fill_defaults_v1_3_783(doc: dict[str, Any]) -> dict[str, Any]:
+    """A 1.3.783 ClusterMetadata JSON document as a defaults-filling server would return it."""
+    labeling = doc.get("llm_labeling")
+    filled = fill_defaults({**doc, "llm_labeling": None})
+    if isinstance(labeling, dict):
+        given = {k: v for k, v in labeling.items() if v is not None}
+        filled["llm_labeling"] = {**labeling, **LLM_LABELING_DEFAULTS_V1_3_783, **given,
+                                  "prompt_version": 2}
+    return filled
 
 
 def fill_defaults(doc: dict[str, Any]) -> dict[str, Any]:

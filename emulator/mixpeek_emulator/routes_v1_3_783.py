@@ -31,7 +31,7 @@ from fastapi.responses import JSONResponse
 from . import collections, present, service, tasks
 from .auth import ApiKeyDep, CallerDep
 from .clusters import RULES
-from .defaults import fill_defaults
+from .defaults import fill_defaults_v1_3_783 as fill_defaults
 from .errors import ApiError
 from .levels import TODAY
 from .listing import DEFAULT_LIMIT, list_page, sort_keys

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.emulator.helpers import URI, attribute_body, call, vector_body, wait_for_run
-from tests.support.emulator import Emulator
+from tests.support.emulator import Emulator, running_emulator
 
 pytestmark = pytest.mark.emulator
 
@@ -261,3 +261,18 @@ def test_composite_rules(today: Emulator, namespace: str) -> None:
     assert itself.status_code == 400 and "own source" in itself.json()["error"]["message"]
     listed = call(today, "POST", "/v1/clusters/list", namespace).json()
     assert listed["total_count"] == 3  # nothing refused was stored
+
+
+def test_fill_defaults_at_todays_level(namespace: str) -> None:
+    """``--fill-defaults`` at 1.3.783 adds what a defaults-filling server returns without
+    undoing that level's defaults (a null max_samples_per_cluster means auto-scaled)."""
+    with running_emulator(extra_args=("--fill-defaults",), api_version="1.3.783") as server:
+        created = create(server, namespace, vector_body(llm_labeling={"enabled": True}))
+        labeling = created["llm_labeling"]
+        assert labeling["model_name"] == "gpt-4o-mini-2024-07-18"
+        assert labeling["max_samples_per_cluster"] is None
+        assert labeling["use_embedding_dedup"] is True
+        assert created["algorithm_params"]["n_clusters"] == 8  # the algorithm's defaults
+        assert "index_version" in created  # a field the SDK does not know
+        listed = call(server, "POST", "/v1/clusters/list", namespace).json()
+        assert listed["results"] == [created]
