@@ -109,3 +109,22 @@ def test_enrichment_fails_check_at_todays_level_pointing_to_the_cluster_input() 
     [failure] = result.failures
     assert "1.3.783" in failure.reason and "enrich_source_collection" in failure.reason
     assert at("1.3.1", ClusterEnrichmentProvider).check({}, ENRICHMENT).failures == []
+
+
+@pytest.mark.parametrize(
+    ("version", "keep", "warned"),
+    [("1.3.783", False, True), ("1.3.783", True, False), ("1.3.1", False, False)],
+)
+def test_a_replacement_preview_names_the_output_collections_it_deletes(
+    capsys: pytest.CaptureFixture[str], version: str, keep: bool, warned: bool
+) -> None:
+    old = {**created_state(VECTOR), "output_collection_ids": ["col_out_1"]}
+    if keep:
+        old["keep_output_collections"] = True
+    new = checked({**VECTOR, "collection_ids": ["col_other"], "keep_output_collections": keep})
+    result = at(version).diff("clust_1", old, new)
+    assert result.replaces == ["collection_ids"]
+    err = capsys.readouterr().err
+    assert ("deletes its output collections col_out_1" in err) is warned, err
+    if warned:
+        assert "keep_output_collections=True" in err

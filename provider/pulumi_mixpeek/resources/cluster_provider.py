@@ -44,6 +44,7 @@ from ..levels import LEVEL_SECTIONS, ApiLevel
 from ..location import Location, cluster_location, recorded_inputs
 from ..models import ClusterMetadata, CreateClusterRequest, PatchClusterRequest
 from ..normalize import canonical_inputs, same_value, strip_internal
+from ..progress import warn
 from ..state import (
     NOT_READ_BACK,
     build_outputs,
@@ -137,9 +138,21 @@ class ClusterProvider(StatelessProvider):
         # Before a replacement deletes the old cluster (in this process: the engine runs a
         # deployment's diffs and deletes in one provider process, diff first), it must know
         # whether the new declaration keeps the output collections.
-        result = diff_cluster(_olds, _news, self._current_settings().checked_api_level())
-        if result.replaces and canonical_inputs(strip_internal(_news)).get(KEEP):
+        level = self._current_settings().checked_api_level()
+        result = diff_cluster(_olds, _news, level)
+        if not result.replaces:
+            return result
+        if canonical_inputs(strip_internal(_news)).get(KEEP):
             _KEEP_ON_DELETE.add(_id)
+        elif level.cascade_delete and not _olds.get(KEEP):
+            # Preview shows the replacement; say what it deletes with it.
+            collections = _olds.get("output_collection_ids") or []
+            if collections:
+                warn(
+                    f"replacing cluster {_olds.get('cluster_name') or _id} deletes its output "
+                    f"collections {', '.join(map(str, collections))} (API level "
+                    f"{level.version}); set keep_output_collections=True to keep them"
+                )
         return result
 
     def changed_inputs(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
