@@ -13,7 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pulumi_mixpeek._constants import CLUSTER_TOKEN, ENRICHMENT_TOKEN
+from pulumi_mixpeek._constants import (
+    CLUSTER_TOKEN,
+    ENRICHMENT_TOKEN,
+    PACKAGE_NAME,
+    TYPE_TOKEN_PREFIX,
+)
 from pulumi_mixpeek.resources.cluster import CLUSTER_TYPE
 from pulumi_mixpeek.resources.enrichment import TYPE_TOKEN as ENRICHMENT_TYPE
 from pulumi_policy import (
@@ -30,7 +35,14 @@ from pulumi_policy import (
 from . import rules
 from .stack import current_stack
 
-__all__ = ["CLUSTER_TYPES", "ENRICHMENT_TYPES", "PACK_NAME", "POLICIES", "config_with_defaults"]
+__all__ = [
+    "CLUSTER_TYPES",
+    "ENRICHMENT_TYPES",
+    "PACK_NAME",
+    "POLICIES",
+    "TRIGGER_TYPES",
+    "config_with_defaults",
+]
 
 PACK_NAME = "mixpeek-guardrails"
 
@@ -38,6 +50,11 @@ PACK_NAME = "mixpeek-guardrails"
 CLUSTER_TYPES = frozenset({CLUSTER_TYPE, CLUSTER_TOKEN})
 #: pulumi_mixpeek.ClusterEnrichment and pulumi_mixpeek.native.ClusterEnrichment.
 ENRICHMENT_TYPES = frozenset({ENRICHMENT_TYPE, ENRICHMENT_TOKEN})
+#: pulumi_mixpeek.ClusterTrigger and pulumi_mixpeek.native.ClusterTrigger, spelled the way
+#: the provider spells its other tokens (``_constants.py``).
+TRIGGER_TYPES = frozenset(
+    {f"{TYPE_TOKEN_PREFIX}ClusterTrigger", f"{PACKAGE_NAME}:index:ClusterTrigger"}
+)
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 
@@ -66,9 +83,11 @@ def _cluster_policy(
     level: EnforcementLevel,
     rule: Callable[[Mapping[str, Any], dict[str, Any]], list[str]],
     schema: PolicyConfigSchema | None = None,
+    *,
+    types: frozenset[str] = CLUSTER_TYPES,
 ) -> ResourceValidationPolicy:
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-        if args.resource_type not in CLUSTER_TYPES:
+        if args.resource_type not in types:
             return
         config = config_with_defaults(schema, args.get_config())
         for message in rule(args.props, config):
@@ -149,6 +168,16 @@ _KEEP_OUTPUTS_SCHEMA = _schema(
         "default": False,
         "description": "Require keep_output_collections on every cluster, not only on "
         "protected ones.",
+    }
+)
+
+_TRIGGER_INTERVAL_SCHEMA = _schema(
+    minimumIntervalSeconds={
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "default": rules.DEFAULT_MIN_TRIGGER_INTERVAL_S,
+        "description": "Shortest time in seconds a trigger's schedule may leave between two "
+        "runs (interval_seconds, or two consecutive fire times of cron_expression).",
     }
 )
 
@@ -258,6 +287,24 @@ POLICIES: list[Policy] = [
         enforcement_level=EnforcementLevel.MANDATORY,
         config_schema=_KEEP_OUTPUTS_SCHEMA,
         validate=_validate_keep_outputs,
+    ),
+    _cluster_policy(
+        "cluster-trigger-min-interval",
+        "Mixpeek cluster triggers run the clustering at most once per minimum interval "
+        "(by default: an hour).",
+        EnforcementLevel.MANDATORY,
+        lambda props, config: rules.trigger_too_frequent(
+            props, float(config["minimumIntervalSeconds"])
+        ),
+        _TRIGGER_INTERVAL_SCHEMA,
+        types=TRIGGER_TYPES,
+    ),
+    _cluster_policy(
+        "cluster-trigger-requires-description",
+        "Every Mixpeek cluster trigger has a description.",
+        EnforcementLevel.ADVISORY,
+        lambda props, _config: rules.trigger_missing_description(props),
+        types=TRIGGER_TYPES,
     ),
     StackValidationPolicy(
         name="max-clusters-per-stack",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
 from typing import Any
 
 from pulumi_mixpeek.models.config import (
@@ -35,12 +36,14 @@ from pydantic import BaseModel
 
 __all__ = [
     "ALGORITHMS",
+    "DEFAULT_MIN_TRIGGER_INTERVAL_S",
     "DEFAULT_MAX_CLUSTERS",
     "DEFAULT_MAX_SAMPLE_SIZE",
     "DEFAULT_NAME_PATTERN",
     "DEFAULT_PROTECTED_STACKS",
     "DEFAULT_REQUIRED_METADATA",
     "MODELS",
+    "CronError",
     "UNKNOWN",
     "disallowed_algorithm",
     "disallowed_llm_model",
@@ -52,6 +55,9 @@ __all__ = [
     "oversized_sample",
     "source_enrichment_in_protected_stack",
     "too_many_clusters",
+    "cron_fire_gap",
+    "trigger_missing_description",
+    "trigger_too_frequent",
     "unprotected_clusters",
 ]
 
@@ -341,4 +347,182 @@ def unprotected_clusters(
         )
         for urn, protect in clusters
         if not protect
+    ]
+
+
+# -- cluster triggers ----------------------------------------------------------------------
+# A ClusterTrigger's inputs: ``trigger_type`` and ``schedule_config``, whose keys are the
+# API's per trigger type (SDK ``SharedClustersTriggersModelsCreateTriggerRequest``): cron
+# {cron_expression, timezone}, interval {interval_seconds, start_immediately}, event
+# {event_type, event_threshold, collection_id, cooldown_seconds}, conditional
+# {condition_type, threshold, metric, check_interval_seconds}.
+TRIGGER_TYPE = "trigger_type"
+SCHEDULE_CONFIG = "schedule_config"
+TRIGGER_DESCRIPTION = "description"
+CRON_EXPRESSION = "cron_expression"
+INTERVAL_SECONDS = "interval_seconds"
+
+#: A trigger may fire at most once an hour unless the pack configuration says otherwise.
+DEFAULT_MIN_TRIGGER_INTERVAL_S = 3600
+
+_CRON_MACROS = {
+    "@yearly": "0 0 1 1 *",
+    "@annually": "0 0 1 1 *",
+    "@monthly": "0 0 1 * *",
+    "@weekly": "0 0 * * 0",
+    "@daily": "0 0 * * *",
+    "@midnight": "0 0 * * *",
+    "@hourly": "0 * * * *",
+}
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+#: (name, lowest, highest, names) of the five fields; day of week 7 is Sunday too.
+_CRON_FIELDS = (
+    ("minute", 0, 59, ()),
+    ("hour", 0, 23, ()),
+    ("day of month", 1, 31, ()),
+    ("month", 1, 12, _MONTHS),
+    ("day of week", 0, 7, _WEEKDAYS),
+)
+#: Days scanned for consecutive fire days: five years hold a leap day, every month length
+#: and every weekday on every date, so the shortest gap between two fire days shows.
+_CRON_SCAN_DAYS = 5 * 366
+
+
+class CronError(ValueError):
+    """A cron expression this pack cannot read (it says why)."""
+
+
+def _cron_value(text: str, name: str, low: int, high: int, names: Sequence[str]) -> int:
+    lowered = text.lower()
+    if lowered in names:
+        return names.index(lowered) + (1 if name == "month" else 0)
+    if not text.isdigit():
+        raise CronError(f"{name} {text!r} is not a number")
+    value = int(text)
+    if not low <= value <= high:
+        raise CronError(f"{name} {value} is outside {low}-{high}")
+    return value
+
+
+def _cron_field(text: str, name: str, low: int, high: int, names: Sequence[str]) -> set[int]:
+    values: set[int] = set()
+    for part in text.split(","):
+        base, slash, step_text = part.partition("/")
+        step = 1
+        if slash:
+            if not step_text.isdigit() or int(step_text) < 1:
+                raise CronError(f"{name} step {step_text!r} is not a positive number")
+            step = int(step_text)
+        if base in {"*", "?"}:
+            start, end = low, high
+        elif "-" in base:
+            first, _, last = base.partition("-")
+            start = _cron_value(first, name, low, high, names)
+            end = _cron_value(last, name, low, high, names)
+            if start > end:
+                raise CronError(f"{name} range {base!r} runs backwards")
+        else:
+            start = _cron_value(base, name, low, high, names)
+            end = high if slash else start  # "5/15": from 5, every 15
+        values.update(range(start, end + 1, step))
+    return values
+
+
+def cron_fire_gap(expression: str) -> int | None:
+    """The shortest time in seconds between two consecutive fire times of a five-field cron
+    expression (minute hour day-of-month month day-of-week, with lists, ranges, steps, month
+    and weekday names, and the @hourly-style macros); None when it fires at most once in the
+    five years scanned. Wall-clock time: the timezone's daylight-saving shifts are not
+    counted. When both day fields are restricted a day matches either (as cron does).
+
+    Raises CronError for an expression it cannot read.
+    """
+    text = _CRON_MACROS.get(expression.strip().lower(), expression)
+    fields = text.split()
+    if len(fields) != 5:
+        raise CronError(
+            f"it has {len(fields)} fields, not the 5 of minute hour day-of-month month "
+            "day-of-week"
+        )
+    minutes, hours, days, months, weekdays = (
+        _cron_field(field, name, low, high, names)
+        for field, (name, low, high, names) in zip(fields, _CRON_FIELDS, strict=True)
+    )
+    weekdays = {0 if day == 7 else day for day in weekdays}
+    either = not fields[2].startswith("*") and not fields[4].startswith("*")
+    # Fire times within one day, in minutes after midnight, and the gaps between them.
+    times = sorted(hour * 60 + minute for hour in hours for minute in minutes)
+    gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+    start = date(2024, 1, 1)
+    fire_days = []
+    for offset in range(_CRON_SCAN_DAYS):
+        day = start + timedelta(days=offset)
+        weekday = day.isoweekday() % 7  # cron: Sunday 0
+        in_month = day.month in months
+        by_date, by_weekday = day.day in days, weekday in weekdays
+        if in_month and ((by_date or by_weekday) if either else (by_date and by_weekday)):
+            fire_days.append(offset)
+    if not fire_days:
+        return None
+    for earlier, later in zip(fire_days, fire_days[1:], strict=False):
+        gaps.append((later - earlier) * 1440 + times[0] - times[-1])
+    return min(gaps) * 60 if gaps else None
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            return _plural_unit(int(seconds // size), unit)
+    return _plural_unit(seconds, "second")
+
+
+def _plural_unit(count: float, unit: str) -> str:
+    return f"{_number(count)} {unit}{'' if count == 1 else 's'}"
+
+
+def trigger_too_frequent(props: Mapping[str, Any], minimum: float) -> list[str]:
+    """A trigger whose schedule fires more often than once every ``minimum`` seconds: an
+    ``interval_seconds`` below it, or a ``cron_expression`` two of whose consecutive fire
+    times are closer than it. Event and conditional triggers fire on data, not on a
+    schedule, and are not checked; an expression this pack cannot read is reported."""
+    limit = _duration(minimum)
+    fix = (
+        f"schedule it at most once every {limit}, or raise `minimumIntervalSeconds` in the "
+        "policy configuration"
+    )
+    messages = []
+    interval = _lookup(props, SCHEDULE_CONFIG, INTERVAL_SECONDS)
+    if isinstance(interval, int | float) and not isinstance(interval, bool):
+        if interval < minimum:
+            messages.append(
+                f"schedule_config.interval_seconds {_number(interval)} runs the clustering "
+                f"every {_duration(interval)}, more often than the minimum of {limit}: {fix}."
+            )
+    expression = _lookup(props, SCHEDULE_CONFIG, CRON_EXPRESSION)
+    if isinstance(expression, str):
+        try:
+            gap = cron_fire_gap(expression)
+        except CronError as exc:
+            messages.append(
+                f"schedule_config.cron_expression {expression!r} cannot be read ({exc}), so "
+                "how often it fires cannot be checked: use five fields, minute hour "
+                "day-of-month month day-of-week (e.g. '0 2 * * *' for 02:00 every day)."
+            )
+        else:
+            if gap is not None and gap < minimum:
+                messages.append(
+                    f"schedule_config.cron_expression {expression!r} fires as often as every "
+                    f"{_duration(gap)}, more often than the minimum of {limit}: {fix}."
+                )
+    return messages
+
+
+def trigger_missing_description(props: Mapping[str, Any]) -> list[str]:
+    value = _lookup(props, TRIGGER_DESCRIPTION)
+    if value is UNKNOWN or not _blank(value):
+        return []
+    return [
+        "Set `description` to say what this trigger runs, when and why, so whoever sees it "
+        "fire (or fail) knows what it is for (an in-place update)."
     ]

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 from mixpeek_policy import POLICIES, current_stack, export_stack_from_configure
-from mixpeek_policy.policies import CLUSTER_TYPES, ENRICHMENT_TYPES
+from mixpeek_policy.policies import CLUSTER_TYPES, ENRICHMENT_TYPES, TRIGGER_TYPES
+from mixpeek_policy.rules import CronError, cron_fire_gap
 from pulumi.runtime.proto import analyzer_pb2
 from pulumi_mixpeek.resources.cluster import CLUSTER_TYPE
 from pulumi_policy import (
@@ -146,6 +147,8 @@ def test_the_pack_has_the_issue_s_policies_with_their_levels() -> None:
         "llm-labeling-allowed-models": EnforcementLevel.MANDATORY,
         "no-source-enrichment-in-protected-stacks": EnforcementLevel.MANDATORY,
         "cluster-keep-output-collections": EnforcementLevel.MANDATORY,
+        "cluster-trigger-min-interval": EnforcementLevel.MANDATORY,
+        "cluster-trigger-requires-description": EnforcementLevel.ADVISORY,
         "max-clusters-per-stack": EnforcementLevel.MANDATORY,
         "protect-clusters-in-protected-stacks": EnforcementLevel.MANDATORY,
     }
@@ -161,6 +164,8 @@ def test_other_resource_types_are_left_alone(name: str, stack: Any) -> None:
     else:
         bad = cluster(description=None, metadata=None, cluster_name="Bad Name")
         assert check(name, bad, resource_type="aws:s3/bucket:Bucket", protect=True) == []
+        too_often = trigger(description=None, schedule_config={"interval_seconds": 60})
+        assert check(name, too_often, resource_type="aws:s3/bucket:Bucket") == []
 
 
 def test_both_cluster_faces_are_checked() -> None:
@@ -467,3 +472,170 @@ def test_configure_stack_exports_the_stack_name(monkeypatch: pytest.MonkeyPatch)
     assert current_stack() == "prod"
     assert os.environ["PULUMI_PROJECT"] == "clusters"
     assert os.environ["PULUMI_DRY_RUN"] == "true"
+
+
+# -- cluster triggers -------------------------------------------------------------------------
+#: A compliant nightly cron trigger, with the API's schedule_config keys.
+TRIGGER: dict[str, Any] = {
+    "cluster_id": "clust_products",
+    "trigger_type": "cron",
+    "schedule_config": {"cron_expression": "0 2 * * *", "timezone": "Europe/Berlin"},
+    "description": "Re-cluster products every night at 02:00 Berlin time",
+    "enabled": True,
+}
+TRIGGER_TYPE = "pulumi-python:dynamic/mixpeek:ClusterTrigger"
+
+
+def trigger(**changes: Any) -> dict[str, Any]:
+    props = copy.deepcopy(TRIGGER)
+    for key, value in changes.items():
+        if value is None:
+            props.pop(key, None)
+        else:
+            props[key] = value
+    return props
+
+
+def check_trigger(
+    name: str, props: dict[str, Any], config: dict[str, Any] | None = None
+) -> list[str]:
+    return check(name, props, config, resource_type=TRIGGER_TYPE)
+
+
+def cron(expression: str) -> dict[str, Any]:
+    return trigger(schedule_config={"cron_expression": expression, "timezone": "UTC"})
+
+
+def interval(seconds: Any) -> dict[str, Any]:
+    return trigger(
+        trigger_type="interval",
+        schedule_config={"interval_seconds": seconds, "start_immediately": False},
+    )
+
+
+def test_trigger_policies_check_both_trigger_faces_and_only_triggers() -> None:
+    assert TRIGGER_TYPES == {TRIGGER_TYPE, "mixpeek:index:ClusterTrigger"}
+    for token in TRIGGER_TYPES:
+        assert len(check("cluster-trigger-min-interval", interval(60), resource_type=token)) == 1
+        assert len(
+            check("cluster-trigger-requires-description", trigger(description=None),
+                  resource_type=token)
+        ) == 1
+    # The cluster policies leave triggers alone, and the trigger policies clusters.
+    assert check("cluster-requires-description", trigger(description=None),
+                 resource_type=TRIGGER_TYPE) == []
+    assert check("cluster-trigger-requires-description", cluster(description=None)) == []
+    assert check_stack("max-clusters-per-stack", [(TRIGGER_TYPE, False)] * 30) == []
+
+
+@pytest.mark.parametrize(
+    ("expression", "gap"),
+    [
+        ("0 2 * * *", 86400),
+        ("*/15 * * * *", 900),
+        ("* * * * *", 60),
+        ("0 */2 * * *", 7200),
+        ("0 9-17 * * mon-fri", 3600),
+        ("0 23,0 * * *", 3600),  # across midnight
+        ("30 1 * * 1,2", 86400),
+        ("0 0 * * sun,7", 7 * 86400),  # 7 is Sunday too
+        ("5/20 * * * *", 1200),
+        ("0 0 28,1 * *", 86400),  # 28 February to 1 March
+        ("0 0 1 jan,jul *", 181 * 86400),
+        ("0 0 1 * 1", 86400),  # both day fields restricted: either matches
+        ("@hourly", 3600),
+        ("@daily", 86400),
+        ("@weekly", 7 * 86400),
+        ("0 0 29 2 *", 1461 * 86400),  # leap days
+        ("0 0 30 2 *", None),  # never fires
+    ],
+)
+def test_cron_fire_gap(expression: str, gap: int | None) -> None:
+    assert cron_fire_gap(expression) == gap
+
+
+@pytest.mark.parametrize(
+    ("expression", "reason"),
+    [
+        ("0 2 * *", "4 fields"),
+        ("0 0 2 * * *", "6 fields"),
+        ("60 * * * *", "minute 60 is outside 0-59"),
+        ("0 24 * * *", "hour 24"),
+        ("0 0 0 * *", "day of month 0"),
+        ("0 0 * 13 *", "month 13"),
+        ("*/0 * * * *", "step '0'"),
+        ("0 5-1 * * *", "runs backwards"),
+        ("0 0 L * *", "'L' is not a number"),
+    ],
+)
+def test_cron_expressions_the_pack_cannot_read(expression: str, reason: str) -> None:
+    with pytest.raises(CronError, match=reason):
+        cron_fire_gap(expression)
+
+
+def test_min_interval_default_is_an_hour() -> None:
+    name = "cluster-trigger-min-interval"
+    assert check_trigger(name, trigger()) == []
+    assert check_trigger(name, cron("0 * * * *")) == []
+    assert check_trigger(name, interval(3600.0)) == []  # the engine sends floats
+    assert check_trigger(name, interval(21600)) == []
+    (message,) = check_trigger(name, interval(1800.0))
+    assert "interval_seconds 1800" in message and "every 30 minutes" in message
+    assert "minimum of 1 hour" in message and "minimumIntervalSeconds" in message
+    (message,) = check_trigger(name, cron("*/15 * * * *"))
+    assert "'*/15 * * * *'" in message and "every 15 minutes" in message
+    assert "minimum of 1 hour" in message
+    (message,) = check_trigger(name, cron("0,30 2 * * *"))
+    assert "every 30 minutes" in message
+    (message,) = check_trigger(name, cron("0 23,0 * * *"), {"minimumIntervalSeconds": 7200})
+    assert "every 1 hour" in message and "minimum of 2 hours" in message
+
+
+def test_min_interval_config() -> None:
+    name = "cluster-trigger-min-interval"
+    daily = {"minimumIntervalSeconds": 86400}
+    assert check_trigger(name, trigger(), daily) == []
+    (message,) = check_trigger(name, cron("0 2 * * 1,2"), {"minimumIntervalSeconds": 2 * 86400})
+    assert "every 1 day" in message and "minimum of 2 days" in message
+    assert len(check_trigger(name, interval(21600), daily)) == 1
+    assert check_trigger(name, cron("*/5 * * * *"), {"minimumIntervalSeconds": 300}) == []
+    assert check_trigger(name, interval(90), {"minimumIntervalSeconds": 60}) == []
+
+
+def test_min_interval_unknown_and_other_trigger_types() -> None:
+    name = "cluster-trigger-min-interval"
+    assert check_trigger(name, cron(UNKNOWN)) == []
+    assert check_trigger(name, interval(UNKNOWN)) == []
+    assert check_trigger(name, trigger(schedule_config=UNKNOWN)) == []
+    # Event and conditional triggers fire on data, not on a schedule.
+    event = trigger(
+        trigger_type="event",
+        schedule_config={
+            "event_type": "documents_added", "event_threshold": 100,
+            "collection_id": "col_products", "cooldown_seconds": 60,
+        },
+    )
+    assert check_trigger(name, event) == []
+    conditional = trigger(
+        trigger_type="conditional",
+        schedule_config={
+            "condition_type": "drift", "threshold": 0.3, "metric": "cosine_drift",
+            "check_interval_seconds": 60,
+        },
+    )
+    assert check_trigger(name, conditional) == []
+
+
+def test_min_interval_reports_a_cron_expression_it_cannot_read() -> None:
+    (message,) = check_trigger("cluster-trigger-min-interval", cron("0 2 * *"))
+    assert "'0 2 * *' cannot be read (it has 4 fields" in message
+    assert "'0 2 * * *'" in message
+
+
+def test_trigger_requires_description() -> None:
+    name = "cluster-trigger-requires-description"
+    assert check_trigger(name, trigger()) == []
+    (message,) = check_trigger(name, trigger(description=None))
+    assert "Set `description`" in message and "in-place update" in message
+    assert check_trigger(name, trigger(description="  ")) == [message]
+    assert check_trigger(name, trigger(description=UNKNOWN)) == []
