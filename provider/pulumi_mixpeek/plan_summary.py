@@ -10,7 +10,17 @@ other Mixpeek changes, and the policy violations with their enforcement level. R
 deleting a cluster deletes it on the server, so it is never hidden in a long preview. Runs
 and enrichments are named for what they are: replacing a ``ClusterExecution`` starts a new
 run, replacing a ``ClusterEnrichment`` applies it again, and deleting either only removes it
-from the state (its delete makes no API call).
+from the state (its delete makes no API call). A ``ClusterTrigger`` is a schedule on the
+server: creating one schedules clustering runs, replacing one deletes the schedule and creates
+it again (a new trigger: its counters start over), and deleting one removes the schedule,
+nothing of the cluster or its data; neither is listed with the clusters nor trips
+``--fail-on-delete`` / ``--fail-on-replace``.
+
+Failing triggers. A ``ClusterTrigger`` whose old state (the last ``up`` or refresh; ``pulumi
+preview --refresh`` reads it fresh) reports ``consecutive_failures`` above 0 or ``status``
+"failed" gets a warning line naming it, its consecutive failures and its
+``last_execution_error``, whatever the step (an unchanged trigger too), unless the preview
+deletes it.
 
 Output collections. At an API level whose DELETE deletes a cluster's output collections with
 it (``levels.py``: ``cascade_delete``, 1.3.783), the table names the output collections each
@@ -30,8 +40,9 @@ standard input):
 - with PULUMI_ENABLE_STREAMING_JSON_PREVIEW=true, the engine events, one JSON object per
   line: the steps, the counts, the outcome and the policy violations. Use this form in
   pipelines. The event log of ``--event-log FILE`` (a debug command) has the same format.
-Only names, property names, policy messages and the ids of the output collections a change
-deletes are printed, never input values (they may hold data the program did not mark secret).
+Only names, property names, policy messages, the ids of the output collections a change
+deletes and a failing trigger's failure count and last error (outputs the server reported)
+are printed, never input values (they may hold data the program did not mark secret).
 
 Exit status: 0; 1 when ``--fail-on-replace`` or ``--fail-on-delete`` trips, only on a cluster
 replaced or deleted (the verdict says which); 2 when an input cannot be read.
@@ -65,6 +76,8 @@ __all__ = [
     "InputError",
     "Plan",
     "Step",
+    "TRIGGER_TYPES",
+    "TriggerHealth",
     "Violation",
     "build_parser",
     "main",
@@ -99,10 +112,24 @@ _COUNT_WORDS = {
 _RUN_TYPES = frozenset({EXECUTION_TYPE, EXECUTION_TOKEN})
 _ENRICHMENT_TYPES = frozenset({ENRICHMENT_TYPE, ENRICHMENT_TOKEN})
 _CLUSTER_TYPES = frozenset({CLUSTER_TYPE, CLUSTER_TOKEN})
+#: pulumi_mixpeek.ClusterTrigger and pulumi_mixpeek.native.ClusterTrigger: a schedule on the
+#: server, not data. Spelled as the provider spells its other tokens (``_constants.py``).
+TRIGGER_TYPES = frozenset(
+    {f"{TYPE_TOKEN_PREFIX}ClusterTrigger", f"{PACKAGE_NAME}:index:ClusterTrigger"}
+)
 #: What a run's or an enrichment's step does, by op, shown after its line.
 _STATE_ONLY = "nothing is deleted on the server"
 _RUN_EFFECTS = {"create": "starts a run", "replace": "starts a new run", "delete": _STATE_ONLY}
 _ENRICHMENT_EFFECTS = {"create": "applies it", "replace": "applies it again", "delete": _STATE_ONLY}
+_TRIGGER_EFFECTS = {
+    "create": "schedules clustering runs on the server",
+    "replace": "deletes its schedule on the server and creates it again: a new trigger, its "
+    "run counters start over",
+    "delete": "removes its schedule on the server: no more runs from it; the cluster and its "
+    "data are kept",
+}
+#: The longest last_execution_error printed (the rest is cut, with "…").
+_ERROR_CHARS = 300
 #: Policy events call the advisory level "warning" (apitype.PolicyEvent).
 _LEVELS = {"warning": "advisory", "none": "disabled"}
 #: The Cluster input (and state) that keeps the output collections on delete.
@@ -141,12 +168,13 @@ class Step:
 
     @property
     def deletes_on_server(self) -> bool:
-        """A Mixpeek replace or delete that deletes something on the server: any but a run's
-        or an enrichment's (whose delete makes no API call)."""
+        """A Mixpeek replace or delete that deletes data on the server (a cluster): any but a
+        run's or an enrichment's (whose delete makes no API call) or a trigger's (whose
+        delete removes a schedule, not data)."""
         return (
             self.is_mixpeek
             and self.op in {"replace", "delete"}
-            and self.type not in _RUN_TYPES | _ENRICHMENT_TYPES
+            and self.type not in _RUN_TYPES | _ENRICHMENT_TYPES | TRIGGER_TYPES
         )
 
     @property
@@ -175,7 +203,30 @@ class Step:
             return _RUN_EFFECTS.get(self.op, "")
         if self.type in _ENRICHMENT_TYPES:
             return _ENRICHMENT_EFFECTS.get(self.op, "")
+        if self.type in TRIGGER_TYPES:
+            return _TRIGGER_EFFECTS.get(self.op, "")
         return ""
+
+
+@dataclass
+class TriggerHealth:
+    """A ClusterTrigger whose old state reports failures (its outputs)."""
+
+    urn: str
+    type: str
+    consecutive_failures: int
+    status: str | None
+    last_error: str | None
+    #: The step the preview takes for it (a change op, or e.g. "same").
+    op: str = "same"
+
+    @property
+    def name(self) -> str:
+        return self.urn.rsplit("::", 1)[-1]
+
+    @property
+    def kind(self) -> str:
+        return self.type.rsplit(":", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -208,6 +259,8 @@ class Plan:
     failed: bool = False
     #: ``mixpeek:apiVersion`` of the stack configuration the preview printed, if any.
     api_version: str | None = None
+    #: Triggers whose old state reports failures, by URN.
+    failing: dict[str, TriggerHealth] = field(default_factory=dict)
 
     def mixpeek(self, *ops: str) -> list[Step]:
         return [s for s in self.steps.values() if s.is_mixpeek and s.op in ops]
@@ -215,6 +268,11 @@ class Plan:
     def destructive(self, *ops: str) -> list[Step]:
         """The Mixpeek steps that delete something on the server (clusters), of ``ops``."""
         return [s for s in self.mixpeek(*ops) if s.deletes_on_server]
+
+    @property
+    def failing_triggers(self) -> list[TriggerHealth]:
+        """The failing triggers the preview keeps (a deleted one is going away)."""
+        return [t for t in self.failing.values() if t.op != "delete"]
 
     @property
     def mandatory(self) -> list[Violation]:
@@ -279,15 +337,47 @@ def _add_error(plan: Plan, message: Any) -> None:
         plan.errors.append(text)
 
 
+def _failures(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0
+    return int(value)
+
+
+def _read_trigger_health(plan: Plan, op: str, urn: str, type_: str, old: Any) -> None:
+    """Record a trigger whose old state's outputs report failures (any step op)."""
+    if not isinstance(old, dict):
+        return
+    outputs = old.get("outputs")
+    if not isinstance(outputs, dict):
+        return
+    failures = _failures(outputs.get("consecutive_failures"))
+    status = outputs.get("status") if isinstance(outputs.get("status"), str) else None
+    if failures <= 0 and status != "failed":
+        return
+    error = outputs.get("last_execution_error")
+    plan.failing[urn] = TriggerHealth(
+        urn=urn,
+        type=type_,
+        consecutive_failures=failures,
+        status=status,
+        last_error=error if isinstance(error, str) and error.strip() else None,
+        op=_CHANGE_OPS.get(op, op),
+    )
+
+
 def _add_step(
     plan: Plan, op: str, urn: str, type_: str, old: Any, new: Any, keys: Any, diffs: Any
 ) -> None:
-    change = _CHANGE_OPS.get(op)
-    if change is None or not urn:
+    if not urn:
         return
     if not type_:
         state = new if isinstance(new, dict) and new else old if isinstance(old, dict) else {}
         type_ = str(state.get("type", ""))
+    if type_ in TRIGGER_TYPES:
+        _read_trigger_health(plan, op, urn, type_, old)
+    change = _CHANGE_OPS.get(op)
+    if change is None:
+        return
     step = plan.steps.setdefault(urn, Step(op=change, urn=urn, type=type_))
     step.op = change
     step.type = step.type or type_
@@ -416,6 +506,23 @@ def _resource(step: Step) -> str:
     return f"{step.kind} `{step.name}`{named}"
 
 
+def _trigger_health(trigger: TriggerHealth) -> str:
+    """One failing trigger: its name, consecutive failures, status and last error."""
+    parts = []
+    if trigger.consecutive_failures > 0:
+        parts.append(_plural(trigger.consecutive_failures, "consecutive failure"))
+    if trigger.status == "failed":
+        parts.append("status `failed`")
+    if trigger.last_error is None:
+        error = "no error recorded"
+    else:
+        text = _cell(trigger.last_error)
+        if len(text) > _ERROR_CHARS:
+            text = text[: _ERROR_CHARS - 1].rstrip() + "…"
+        error = f"last error: {text.replace('`', chr(39))}"
+    return f"{trigger.kind} `{trigger.name}` is failing: {', '.join(parts)}; {error}"
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' * (count != 1)}"
 
@@ -486,6 +593,16 @@ def render(plan: Plan, level: ApiLevel | None = None) -> str:
     ]
     lines += [f"**Changes:** {' · '.join(counts) or 'none'}", ""]
 
+    failing = plan.failing_triggers
+    if failing:
+        lines.append(
+            f"**Failing {'triggers' if len(failing) != 1 else 'trigger'}** (as the state "
+            "recorded them at the last `up` or refresh; `pulumi preview --refresh` reads them "
+            "again):"
+        )
+        lines += [f"- ⚠️ {_trigger_health(trigger)}" for trigger in failing]
+        lines.append("")
+
     destructive = plan.destructive("replace", "delete")
     if destructive:
         # Where DELETE cascades (1.3.783), which output collections go with each cluster.
@@ -521,6 +638,9 @@ def render(plan: Plan, level: ApiLevel | None = None) -> str:
         lines.append("Other Mixpeek changes:")
         for step in others:
             effect = f" ({step.effect})" if step.effect else ""
+            if step.op == "delete" and step.type in TRIGGER_TYPES:
+                lines.append(f"- delete {_resource(step)}{effect}")
+                continue
             if step.op == "delete":
                 lines.append(f"- remove {_resource(step)} from the state{effect}")
                 continue
@@ -586,7 +706,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--fail-on-delete",
         action="store_true",
         help="exit 1 when a Mixpeek cluster would be deleted (removing a run or an "
-        "enrichment from the program deletes nothing on the server)",
+        "enrichment from the program deletes nothing on the server; removing a trigger "
+        "deletes its schedule, not data)",
     )
     return parser
 

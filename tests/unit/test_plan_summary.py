@@ -370,3 +370,162 @@ def test_the_event_stream_carries_the_level_in_its_prelude(
         out.splitlines()
     )
     assert "and with it 1 output collection (API level 1.3.783)." in out
+
+
+# -- cluster triggers: a schedule on the server, not data -------------------------------------
+TRIGGER_FACES = {
+    "dynamic": "pulumi-python:dynamic/mixpeek:ClusterTrigger",
+    "native": "mixpeek:index:ClusterTrigger",
+}
+
+
+def trigger_step(
+    op: str, name: str, type_: str = TRIGGER_FACES["dynamic"], **outputs: object
+) -> dict[str, object]:
+    """A digest step for a trigger whose old state has these outputs (diffReasons and
+    replaceReasons go on the step)."""
+    reasons = {k: outputs.pop(k) for k in ("diffReasons", "replaceReasons") if k in outputs}
+    urn = f"urn:pulumi:dev::proj::{type_}::{name}"
+    inputs = {
+        "cluster_id": "clust_1",
+        "trigger_type": "cron",
+        "schedule_config": {"cron_expression": "0 2 * * *", "timezone": "Europe/Berlin"},
+        "description": "secret-ish input value",
+    }
+    old = {
+        "type": type_,
+        "urn": urn,
+        "inputs": inputs,
+        "outputs": {**inputs, "trigger_id": f"trg_{name}", "status": "active", **outputs},
+    }
+    new = {"type": type_, "urn": urn, "inputs": inputs}
+    step: dict[str, object] = {
+        "op": op, "urn": urn, "oldState": old, "newState": new, **reasons
+    }
+    if op == "delete":
+        step["newState"] = None
+    if op == "create":
+        step["oldState"] = None
+    return step
+
+
+def test_trigger_plan_summary_tokens() -> None:
+    from pulumi_mixpeek.plan_summary import TRIGGER_TYPES
+
+    assert TRIGGER_TYPES == set(TRIGGER_FACES.values())
+
+
+@pytest.mark.parametrize("face", list(TRIGGER_FACES))
+def test_trigger_changes_are_named_and_never_trip_the_cluster_gates(
+    face: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token = TRIGGER_FACES[face]
+    digest = {
+        "steps": [
+            trigger_step("create", "nightly", token),
+            trigger_step("update", "hourly", token, diffReasons=["schedule_config"]),
+            trigger_step("replace", "reshaped", token, replaceReasons=["trigger_type"]),
+            trigger_step("delete", "retired", token),
+        ],
+        "changeSummary": {"create": 1, "update": 1, "replace": 1, "delete": 1},
+    }
+    code, out, _ = run(json.dumps(digest), "--fail-on-replace", "--fail-on-delete", capsys=capsys)
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[0] == "✅ **Safe:** no Mixpeek cluster is replaced or deleted."
+    assert "- create ClusterTrigger `nightly` (schedules clustering runs on the server)" in lines
+    assert "- update ClusterTrigger `hourly`: `schedule_config`" in lines
+    assert (
+        "- replace ClusterTrigger `reshaped`: `trigger_type` (deletes its schedule on the "
+        "server and creates it again: a new trigger, its run counters start over)"
+    ) in lines
+    assert (
+        "- delete ClusterTrigger `retired` (removes its schedule on the server: no more runs "
+        "from it; the cluster and its data are kept)"
+    ) in lines
+    assert "| action | resource | forced by |" not in out and "from the state" not in out
+    assert "Failing" not in out
+    assert "secret-ish" not in out and "0 2 * * *" not in out  # input values are not printed
+
+
+def test_a_trigger_deleted_beside_a_cluster_only_the_cluster_trips(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    digest = {
+        "steps": [step("delete", "retired"), trigger_step("delete", "nightly")],
+        "changeSummary": {"delete": 2},
+    }
+    code, out, _ = run(json.dumps(digest), "--fail-on-delete", capsys=capsys)
+    assert code == 1
+    assert out.splitlines()[0].startswith("⚠️ **Destructive:** deletes 1 Mixpeek cluster;")
+    assert "| **delete** | Cluster `retired` | removed from the program |" in out
+    assert "ClusterTrigger `nightly`" not in out.split("Other Mixpeek changes:")[0]
+
+
+@pytest.mark.parametrize("face", list(TRIGGER_FACES))
+def test_the_plan_summary_warns_about_a_trigger_that_is_failing(
+    face: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token = TRIGGER_FACES[face]
+    digest = {
+        "steps": [
+            step("same", "products"),
+            # Unchanged, but failing: warned about all the same.
+            trigger_step(
+                "same", "nightly", token, consecutive_failures=3.0,  # the engine sends floats
+                last_execution_error="collection col_products | not found",
+                last_execution_status="failed",
+            ),
+            trigger_step(
+                "update", "weekly", token, status="failed", consecutive_failures=0,
+                diffReasons=["description"],
+            ),
+            trigger_step("same", "healthy", token, consecutive_failures=0, execution_count=12),
+            # Being deleted: no warning.
+            trigger_step("delete", "retired", token, consecutive_failures=5),
+        ],
+        "changeSummary": {"same": 3, "update": 1, "delete": 1},
+    }
+    code, out, _ = run(json.dumps(digest), "--fail-on-delete", "--fail-on-replace",
+                       capsys=capsys)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "✅ **Safe:** no Mixpeek cluster is replaced or deleted."
+    start = lines.index(
+        "**Failing triggers** (as the state recorded them at the last `up` or refresh; "
+        "`pulumi preview --refresh` reads them again):"
+    )
+    assert lines[start + 1 : start + 4] == [
+        "- ⚠️ ClusterTrigger `nightly` is failing: 3 consecutive failures; last error: "
+        "collection col_products \\| not found",
+        "- ⚠️ ClusterTrigger `weekly` is failing: status `failed`; no error recorded",
+        "",
+    ]
+    assert "healthy" not in out
+    assert "retired` is failing" not in out
+
+
+def test_a_failing_trigger_in_the_event_stream(capsys: pytest.CaptureFixture[str]) -> None:
+    token = TRIGGER_FACES["native"]
+    old = trigger_step(
+        "same", "nightly", token, consecutive_failures=1, status="failed",
+        last_execution_error="x" * 500,
+    )["oldState"]
+    events = [
+        {
+            "sequence": 1,
+            "resourcePreEvent": {
+                "metadata": {"op": "same", "urn": old["urn"], "type": token,
+                             "old": old, "new": old}
+            },
+        },
+        {"sequence": 2, "summaryEvent": {"resourceChanges": {"same": 1}, "result": "succeeded"}},
+    ]
+    _, out, _ = run("\n".join(json.dumps(e) for e in events), capsys=capsys)
+    (line,) = [line for line in out.splitlines() if "is failing" in line]
+    assert line.startswith(
+        "- ⚠️ ClusterTrigger `nightly` is failing: 1 consecutive failure, status `failed`; "
+        "last error: xxx"
+    )
+    assert line.endswith("x…") and line.count("x") == 299
+    assert out.splitlines()[0] == "✅ **No changes.**"
