@@ -16,11 +16,12 @@ it again (a new trigger: its counters start over), and deleting one removes the 
 nothing of the cluster or its data; neither is listed with the clusters nor trips
 ``--fail-on-delete`` / ``--fail-on-replace``.
 
-Failing triggers. A ``ClusterTrigger`` whose old state (the last ``up`` or refresh; ``pulumi
-preview --refresh`` reads it fresh) reports ``consecutive_failures`` above 0 or ``status``
-"failed" gets a warning line naming it, its consecutive failures and its
-``last_execution_error``, whatever the step (an unchanged trigger too), unless the preview
-deletes it.
+Failing triggers. A ``ClusterTrigger`` whose old state (the last ``up`` or refresh; with
+``pulumi preview --refresh``, what the server says now) reports ``consecutive_failures`` above
+0 or ``status`` "failed" gets a warning line naming it, its consecutive failures and its
+``last_execution_error``, whatever the step, unless the preview deletes it. The event stream
+has a step for every resource, so an unchanged trigger is warned about too; the digest lists
+only the resources that change (and the stack), so there only a changed trigger is.
 
 Output collections. At an API level whose DELETE deletes a cluster's output collections with
 it (``levels.py``: ``cascade_delete``, 1.3.783), the table names the output collections each
@@ -343,16 +344,19 @@ def _failures(value: Any) -> int:
     return int(value)
 
 
-def _read_trigger_health(plan: Plan, op: str, urn: str, type_: str, old: Any) -> None:
-    """Record a trigger whose old state's outputs report failures (any step op)."""
-    if not isinstance(old, dict):
+def _read_trigger_health(plan: Plan, op: str, urn: str, type_: str, state: Any) -> None:
+    """Record a trigger whose state's outputs report failures (any step op), or forget it
+    when a later step's state says it is healthy (``preview --refresh``: the refresh step's
+    new state, then the steps after it, carry what the server reported)."""
+    if not isinstance(state, dict):
         return
-    outputs = old.get("outputs")
+    outputs = state.get("outputs")
     if not isinstance(outputs, dict):
         return
     failures = _failures(outputs.get("consecutive_failures"))
     status = outputs.get("status") if isinstance(outputs.get("status"), str) else None
     if failures <= 0 and status != "failed":
+        plan.failing.pop(urn, None)
         return
     error = outputs.get("last_execution_error")
     plan.failing[urn] = TriggerHealth(
@@ -374,7 +378,8 @@ def _add_step(
         state = new if isinstance(new, dict) and new else old if isinstance(old, dict) else {}
         type_ = str(state.get("type", ""))
     if type_ in TRIGGER_TYPES:
-        _read_trigger_health(plan, op, urn, type_, old)
+        # A refresh step's new state is the server's; any other step's old state the last.
+        _read_trigger_health(plan, op, urn, type_, new if op == "refresh" else old)
     change = _CHANGE_OPS.get(op)
     if change is None:
         return
@@ -596,9 +601,8 @@ def render(plan: Plan, level: ApiLevel | None = None) -> str:
     failing = plan.failing_triggers
     if failing:
         lines.append(
-            f"**Failing {'triggers' if len(failing) != 1 else 'trigger'}** (as the state "
-            "recorded them at the last `up` or refresh; `pulumi preview --refresh` reads them "
-            "again):"
+            f"**Failing {'triggers' if len(failing) != 1 else 'trigger'}** (as of the last "
+            "`up` or refresh; `pulumi preview --refresh` asks the server again):"
         )
         lines += [f"- ⚠️ {_trigger_health(trigger)}" for trigger in failing]
         lines.append("")

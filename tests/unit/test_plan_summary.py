@@ -492,8 +492,8 @@ def test_the_plan_summary_warns_about_a_trigger_that_is_failing(
     lines = out.splitlines()
     assert lines[0] == "✅ **Safe:** no Mixpeek cluster is replaced or deleted."
     start = lines.index(
-        "**Failing triggers** (as the state recorded them at the last `up` or refresh; "
-        "`pulumi preview --refresh` reads them again):"
+        "**Failing triggers** (as of the last `up` or refresh; `pulumi preview --refresh` "
+        "asks the server again):"
     )
     assert lines[start + 1 : start + 4] == [
         "- ⚠️ ClusterTrigger `nightly` is failing: 3 consecutive failures; last error: "
@@ -529,3 +529,38 @@ def test_a_failing_trigger_in_the_event_stream(capsys: pytest.CaptureFixture[str
     )
     assert line.endswith("x…") and line.count("x") == 299
     assert out.splitlines()[0] == "✅ **No changes.**"
+
+
+def test_preview_refresh_reads_a_trigger_s_health_from_the_server(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`preview --refresh`: a refresh step (old: the state, new: the server), then the step
+    whose old state is the refreshed one. The last word wins, both ways."""
+    token = TRIGGER_FACES["dynamic"]
+
+    def state(name: str, failures: int) -> dict[str, object]:
+        old = trigger_step("same", name, token, consecutive_failures=failures)["oldState"]
+        assert isinstance(old, dict)
+        return old
+
+    def events(name: str, before: int, now: int) -> list[dict[str, object]]:
+        stale, fresh = state(name, before), state(name, now)
+        urn = stale["urn"]
+        return [
+            {"sequence": 1, "resourcePreEvent": {"metadata": {
+                "op": "refresh", "urn": urn, "type": token, "old": stale, "new": fresh}}},
+            {"sequence": 2, "resourcePreEvent": {"metadata": {
+                "op": "same", "urn": urn, "type": token, "old": fresh, "new": fresh}}},
+        ]
+
+    stream = [
+        *events("recovered", 2, 0),
+        *events("broke", 0, 4),
+        {"sequence": 9, "summaryEvent": {"resourceChanges": {"same": 2}, "result": "succeeded"}},
+    ]
+    _, out, _ = run("\n".join(json.dumps(e) for e in stream), capsys=capsys)
+    failing = [line for line in out.splitlines() if "is failing" in line]
+    assert failing == [
+        "- ⚠️ ClusterTrigger `broke` is failing: 4 consecutive failures; no error recorded"
+    ]
+    assert "**Failing trigger** (" in out
