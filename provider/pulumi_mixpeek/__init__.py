@@ -35,14 +35,21 @@ if TYPE_CHECKING:
         NotFoundError,
     )
     from .fields import FieldSpec, cluster_fields, declared_fields
-    from .lookups import get_cluster, get_cluster_groups, get_task, list_clusters
-    from .models import ClusterGroupsResponse, ClusterMetadata, TaskResponse
+    from .lookups import (
+        get_cluster,
+        get_cluster_groups,
+        get_task,
+        get_trigger_history,
+        list_clusters,
+    )
+    from .models import ClusterGroupsResponse, ClusterMetadata, TaskResponse, TriggerHistoryResponse
     from .models.declaration import Mutability
     from .resources import (
         AttributeConfigArgs,
         Cluster,
         ClusterEnrichment,
         ClusterExecution,
+        ClusterTrigger,
         EnrichmentFieldMappingArgs,
         FaceClusterMergeConfigArgs,
         InputMappingArgs,
@@ -68,6 +75,7 @@ _EXPORTS = {
     "Cluster": ".resources",
     "ClusterEnrichment": ".resources",
     "ClusterExecution": ".resources",
+    "ClusterTrigger": ".resources",
     "ClusterGroupsResponse": ".models",
     "ClusterMetadata": ".models",
     "ClusterProvider": ".resources.cluster_provider",
@@ -86,6 +94,7 @@ _EXPORTS = {
     "NotFoundError": ".errors",
     "SourceEnrichmentConfigArgs": ".resources",
     "TaskResponse": ".models",
+    "TriggerHistoryResponse": ".models",
     "VectorConfigArgs": ".resources",
     "WeightLearningConfigArgs": ".resources",
     "cluster_fields": ".fields",
@@ -93,6 +102,7 @@ _EXPORTS = {
     "get_cluster": ".lookups",
     "get_cluster_groups": ".lookups",
     "get_task": ".lookups",
+    "get_trigger_history": ".lookups",
     "list_clusters": ".lookups",
 }
 
@@ -108,6 +118,7 @@ __all__ = [
     "Cluster",
     "ClusterEnrichment",
     "ClusterExecution",
+    "ClusterTrigger",
     "ClusterGroupsResponse",
     "ClusterMetadata",
     "ClusterProvider",
@@ -126,6 +137,7 @@ __all__ = [
     "NotFoundError",
     "SourceEnrichmentConfigArgs",
     "TaskResponse",
+    "TriggerHistoryResponse",
     "VectorConfigArgs",
     "WeightLearningConfigArgs",
     "cluster_fields",
@@ -133,6 +145,7 @@ __all__ = [
     "get_cluster",
     "get_cluster_groups",
     "get_task",
+    "get_trigger_history",
     "list_clusters",
 ]
 

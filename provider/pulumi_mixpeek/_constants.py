@@ -8,6 +8,7 @@ __all__ = [
     "CLUSTER_TOKEN",
     "ENRICHMENT_TOKEN",
     "EXECUTION_TOKEN",
+    "TRIGGER_TOKEN",
     "CONFIG_API_KEY",
     "CONFIG_ENDPOINT",
     "CONFIG_MAX_RETRIES",
@@ -23,6 +24,7 @@ __all__ = [
     "GET_CLUSTER_GROUPS_TOKEN",
     "GET_CLUSTER_TOKEN",
     "GET_TASK_TOKEN",
+    "GET_TRIGGER_HISTORY_TOKEN",
     "LIST_CLUSTERS_TOKEN",
     "LIST_PAGE_SIZE",
     "MAX_RETRIES",
@@ -51,9 +53,11 @@ PACKAGE_NAME = "mixpeek"
 CLUSTER_TOKEN = "mixpeek:index:Cluster"
 EXECUTION_TOKEN = "mixpeek:index:ClusterExecution"
 ENRICHMENT_TOKEN = "mixpeek:index:ClusterEnrichment"
+TRIGGER_TOKEN = "mixpeek:index:ClusterTrigger"
 GET_CLUSTER_TOKEN = "mixpeek:index:getCluster"
 GET_CLUSTER_GROUPS_TOKEN = "mixpeek:index:getClusterGroups"
 GET_TASK_TOKEN = "mixpeek:index:getTask"
+GET_TRIGGER_HISTORY_TOKEN = "mixpeek:index:getTriggerHistory"
 LIST_CLUSTERS_TOKEN = "mixpeek:index:listClusters"
 
 #: Stack configuration keys, as ``pulumi.dynamic.ConfigureRequest.config.get`` takes them

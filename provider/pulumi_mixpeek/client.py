@@ -22,6 +22,9 @@ Retry policy:
   outcome the client reads the cluster, whose ``last_execution_task_id`` names the run the
   lost request started, and POSTs again only when the cluster still names the run it named
   before (so no run was started);
+- the trigger create POST has nothing to look it up by either (a trigger has no name): after
+  an unknown outcome it is never repeated, and the error says the trigger may have been
+  created; pause and resume set a status, so they are sent again like a PATCH;
 - the enrich POST has nothing to look it up by: after an unknown outcome it is never
   repeated, and the error says the enrichment may have been applied;
 - each retry, wait and recovery is reported through ``notify``: by default one progress line
@@ -82,11 +85,16 @@ from .models import (
     ClusterMetadata,
     ClusterModel,
     CreateClusterRequest,
+    CreateTriggerRequest,
     ExecuteClusterRequest,
     ListClustersRequest,
     ListClustersResponse,
     PatchClusterRequest,
     TaskResponse,
+    TriggerHistoryRequest,
+    TriggerHistoryResponse,
+    TriggerModel,
+    UpdateTriggerRequest,
 )
 from .progress import report
 
@@ -498,6 +506,74 @@ class MixpeekClient:
         payload = body.model_dump(mode="json", exclude_none=True)
         return self._post_budgeted(path, ClusteringEnrichmentResponse, action, payload, refuse)
 
+    # -- triggers (/v1/clusters/triggers; the same at API levels 1.3.1 and 1.3.783) --------
+    def create_trigger(self, body: CreateTriggerRequest) -> TriggerModel:
+        """POST /v1/clusters/triggers. Never repeated after an unknown outcome: a trigger has
+        no name to look it up by, so a second POST could make a second trigger."""
+        action = f"create a {body.trigger_type.value} trigger"
+        path = _TRIGGERS_PATH
+
+        def refuse(failure: _Failure) -> NoReturn:
+            raise APIConnectionError(
+                f"{failure.error.message} The trigger may have been created anyway, so the "
+                "request was not repeated. List the namespace's triggers (POST "
+                "/v1/clusters/triggers/list) and delete a stray one, or import it, before "
+                "running `pulumi up` again (which creates one).",
+                method="POST",
+                path=path,
+            )
+
+        payload = body.model_dump(mode="json", exclude_none=True)
+        return self._post_budgeted(path, TriggerModel, action, payload, refuse)
+
+    def get_trigger(self, trigger_id: str) -> TriggerModel:
+        """GET /v1/clusters/triggers/{id}. Raises NotFoundError."""
+        action = f"read trigger {trigger_id!r}"
+        response = self._send("GET", _trigger_path(trigger_id), action=action)
+        return self._parse(TriggerModel, response, action)
+
+    def find_trigger(self, trigger_id: str) -> TriggerModel | None:
+        """GET /v1/clusters/triggers/{id}; None when it does not exist."""
+        try:
+            return self.get_trigger(trigger_id)
+        except NotFoundError:
+            return None
+
+    def update_trigger(self, trigger_id: str, body: UpdateTriggerRequest) -> TriggerModel:
+        """PATCH /v1/clusters/triggers/{id} with the keys set on ``body`` (it sets values:
+        sent again after an unknown outcome)."""
+        action = f"update trigger {trigger_id!r}"
+        payload = body.model_dump(mode="json", exclude_unset=True, exclude_none=True)
+        response = self._send("PATCH", _trigger_path(trigger_id), action=action, json=payload)
+        return self._parse(TriggerModel, response, action)
+
+    def pause_trigger(self, trigger_id: str) -> TriggerModel:
+        """POST .../pause (sets the status: sent again after an unknown outcome)."""
+        action = f"pause trigger {trigger_id!r}"
+        response = self._send("POST", _trigger_path(trigger_id) + "/pause", action=action)
+        return self._parse(TriggerModel, response, action)
+
+    def resume_trigger(self, trigger_id: str) -> TriggerModel:
+        """POST .../resume (sets the status: sent again after an unknown outcome)."""
+        action = f"resume trigger {trigger_id!r}"
+        response = self._send("POST", _trigger_path(trigger_id) + "/resume", action=action)
+        return self._parse(TriggerModel, response, action)
+
+    def delete_trigger(self, trigger_id: str) -> None:
+        """DELETE /v1/clusters/triggers/{id}. Raises NotFoundError when it is already gone."""
+        self._send("DELETE", _trigger_path(trigger_id), action=f"delete trigger {trigger_id!r}")
+
+    def get_trigger_history(
+        self, trigger_id: str, body: TriggerHistoryRequest | None = None
+    ) -> TriggerHistoryResponse:
+        """POST .../history: one page of the trigger's executions (a read: sent again)."""
+        action = f"read the execution history of trigger {trigger_id!r}"
+        payload = (body or TriggerHistoryRequest()).model_dump(mode="json", exclude_none=True)
+        response = self._send(
+            "POST", _trigger_path(trigger_id) + "/history", action=action, json=payload
+        )
+        return self._parse(TriggerHistoryResponse, response, action)
+
     def _post_budgeted(
         self,
         path: str,
@@ -681,6 +757,13 @@ class MixpeekClient:
         raise APIResponseValidationError(
             message, method=response.request.method, path=response.request.url.path
         )
+
+
+_TRIGGERS_PATH = "/v1/clusters/triggers"
+
+
+def _trigger_path(trigger_id: str) -> str:
+    return f"{_TRIGGERS_PATH}/" + quote(trigger_id, safe="")
 
 
 def _cluster_path(identifier: str) -> str:

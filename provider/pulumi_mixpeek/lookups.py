@@ -17,17 +17,26 @@ from pydantic import Field
 
 from .client import shared_client
 from .config import ProviderSettings
-from .models import ClusterGroupsResponse, ClusterMetadata, ListClustersRequest, TaskResponse
+from .models import (
+    ClusterGroupsResponse,
+    ClusterMetadata,
+    ListClustersRequest,
+    TaskResponse,
+    TriggerHistoryRequest,
+    TriggerHistoryResponse,
+)
 from .models._base import RequestModel, ResponseModel
 
 __all__ = [
     "GetClusterArgs",
     "GetClusterGroupsArgs",
     "GetTaskArgs",
+    "GetTriggerHistoryArgs",
     "ListClustersResult",
     "get_cluster",
     "get_cluster_groups",
     "get_task",
+    "get_trigger_history",
     "list_clusters",
 ]
 
@@ -53,6 +62,15 @@ class GetTaskArgs(RequestModel):
 
     task_id: str = Field(
         ..., min_length=1, description="Task id (`task_...`), e.g. a ClusterExecution's task_id."
+    )
+
+
+class GetTriggerHistoryArgs(TriggerHistoryRequest):
+    """The arguments of ``get_trigger_history`` (the schema's ``getTriggerHistory`` function):
+    the trigger, and the page (TriggerHistoryRequest)."""
+
+    trigger_id: str = Field(
+        ..., min_length=1, description="Trigger id, e.g. a ClusterTrigger's trigger_id."
     )
 
 
@@ -125,3 +143,26 @@ def get_task(
     its ``status`` and, once it FAILED, its ``error`` (1 GET). Raises ``NotFoundError`` when
     there is none."""
     return shared_client(_settings(api_key, namespace, endpoint)).get_task(task_id)
+
+
+def get_trigger_history(
+    trigger_id: str,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+    status_filter: str | None = None,
+    api_key: str | None = None,
+    namespace: str | None = None,
+    endpoint: str | None = None,
+) -> TriggerHistoryResponse:
+    """One page of a trigger's executions (``ClusterTrigger.trigger_id``), newest first as
+    the API lists them: each one's job_id, triggered_at, status, error, num_clusters and
+    num_documents, with ``total`` (1 POST .../history; ``offset``/``limit`` page through them,
+    ``status_filter`` keeps one status). Raises ``NotFoundError`` when there is no such
+    trigger."""
+    args = GetTriggerHistoryArgs.model_validate(
+        {"trigger_id": trigger_id, "offset": offset, "limit": limit, "status_filter": status_filter}
+    )
+    page = TriggerHistoryRequest.model_validate(args.model_dump(exclude={"trigger_id"}))
+    client = shared_client(_settings(api_key, namespace, endpoint))
+    return client.get_trigger_history(args.trigger_id, page)

@@ -47,10 +47,12 @@ from .lookups import (
     GetClusterArgs,
     GetClusterGroupsArgs,
     GetTaskArgs,
+    GetTriggerHistoryArgs,
     ListClustersResult,
     get_cluster,
     get_cluster_groups,
     get_task,
+    get_trigger_history,
     list_clusters,
 )
 from .models import (
@@ -62,6 +64,8 @@ from .models import (
     ListClustersRequest,
     LLMLabelingInput,
     TaskResponse,
+    TriggerHistoryResponse,
+    TriggerModel,
     VectorBasedConfig,
 )
 from .models._base import RequestModel
@@ -69,9 +73,10 @@ from .models.declaration import (
     ClusterDeclaration,
     ClusterEnrichmentDeclaration,
     ClusterExecutionDeclaration,
+    ClusterTriggerDeclaration,
     Mutability,
 )
-from .resources import Cluster, ClusterEnrichment, ClusterExecution
+from .resources import Cluster, ClusterEnrichment, ClusterExecution, ClusterTrigger
 
 __all__ = [
     "FUNCTIONS",
@@ -129,6 +134,9 @@ RESOURCES: tuple[ResourceSchema, ...] = (
     ResourceSchema(Cluster, ClusterDeclaration, ClusterMetadata, always_set=("cluster_id",)),
     ResourceSchema(ClusterExecution, ClusterExecutionDeclaration, ClusterExecutionOutputs),
     ResourceSchema(ClusterEnrichment, ClusterEnrichmentDeclaration, ClusteringEnrichmentResponse),
+    ResourceSchema(
+        ClusterTrigger, ClusterTriggerDeclaration, TriggerModel, always_set=("trigger_id",)
+    ),
 )
 
 FUNCTIONS: tuple[FunctionSchema, ...] = (
@@ -137,6 +145,9 @@ FUNCTIONS: tuple[FunctionSchema, ...] = (
         "getClusterGroups", get_cluster_groups, GetClusterGroupsArgs, ClusterGroupsResponse
     ),
     FunctionSchema("getTask", get_task, GetTaskArgs, TaskResponse),
+    FunctionSchema(
+        "getTriggerHistory", get_trigger_history, GetTriggerHistoryArgs, TriggerHistoryResponse
+    ),
     FunctionSchema(
         "listClusters",
         list_clusters,

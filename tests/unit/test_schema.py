@@ -25,6 +25,7 @@ from pulumi_mixpeek.models.declaration import Mutability
 from pulumi_mixpeek.resources.cluster_provider import ClusterProvider
 from pulumi_mixpeek.resources.enrichment_provider import ClusterEnrichmentProvider
 from pulumi_mixpeek.resources.execution_provider import ClusterExecutionProvider
+from pulumi_mixpeek.resources.trigger_provider import ClusterTriggerProvider
 
 from tests.unit.cluster_helpers import VECTOR, checked, created_state, outcome
 
@@ -202,6 +203,12 @@ def _replacing_diff(provider: Any) -> DiffFn:
 _PLACE = {"namespace": "ns-a", "endpoint": "https://api.mixpeek.com"}
 _RUN = {"cluster_id": "clust_1", "triggers": ["v1"], **_PLACE}
 _ENRICH = {"clustering_ids": ["clust_1"], "source_collection_id": "col_a", **_PLACE}
+_TRIGGER = {
+    "cluster_id": "clust_1",
+    "trigger_type": "cron",
+    "schedule_config": {"cron_expression": "0 2 * * *", "timezone": "UTC"},
+    **_PLACE,
+}
 
 CHANGES: dict[str, tuple[DiffFn, dict[str, Any], dict[str, dict[str, Any]]]] = {
     "Cluster": (
@@ -281,6 +288,30 @@ CHANGES: dict[str, tuple[DiffFn, dict[str, Any], dict[str, dict[str, Any]]]] = {
             "fail_on_errors": {**_ENRICH, "fail_on_errors": False},
             "namespace": {**_ENRICH, "namespace": "ns-b"},
             "endpoint": {**_ENRICH, "endpoint": "https://eu.api.example"},
+        },
+    ),
+    "ClusterTrigger": (
+        _replacing_diff(ClusterTriggerProvider()),
+        _TRIGGER,
+        {
+            "cluster_id": {**_TRIGGER, "cluster_id": "clust_2"},
+            "execution_config": {
+                **{k: v for k, v in _TRIGGER.items() if k != "cluster_id"},
+                "execution_config": {
+                    "collection_ids": ["col_a"],
+                    "config": {"algorithm": "kmeans"},
+                },
+            },
+            "trigger_type": {
+                **_TRIGGER,
+                "trigger_type": "interval",
+                "schedule_config": {"interval_seconds": 3600},
+            },
+            "schedule_config": {**_TRIGGER, "schedule_config": {"cron_expression": "0 3 * * *"}},
+            "description": {**_TRIGGER, "description": "nightly"},
+            "enabled": {**_TRIGGER, "enabled": False},
+            "namespace": {**_TRIGGER, "namespace": "ns-b"},
+            "endpoint": {**_TRIGGER, "endpoint": "https://eu.api.example"},
         },
     ),
 }

@@ -45,6 +45,17 @@ from .responses import (
     ValidationErrorItem,
     task_status_class,
 )
+from .triggers import (
+    CreateTriggerRequest,
+    TriggerExecutionConfig,
+    TriggerExecutionHistoryItem,
+    TriggerHistoryRequest,
+    TriggerHistoryResponse,
+    TriggerModel,
+    TriggerStatus,
+    TriggerType,
+    UpdateTriggerRequest,
+)
 
 __all__ = [
     "FAILED_TASK_STATUSES",
@@ -63,6 +74,7 @@ __all__ = [
     "ClusteringAlgorithm",
     "ClusteringEnrichmentResponse",
     "CreateClusterRequest",
+    "CreateTriggerRequest",
     "EnrichmentFieldMapping",
     "ErrorDetail",
     "ErrorResponse",
@@ -82,6 +94,14 @@ __all__ = [
     "TaskResponse",
     "TaskStatus",
     "TaskStatusClass",
+    "TriggerExecutionConfig",
+    "TriggerExecutionHistoryItem",
+    "TriggerHistoryRequest",
+    "TriggerHistoryResponse",
+    "TriggerModel",
+    "TriggerStatus",
+    "TriggerType",
+    "UpdateTriggerRequest",
     "ValidationErrorItem",
     "VectorBasedConfig",
     "WeightLearningConfig",

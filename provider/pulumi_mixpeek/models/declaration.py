@@ -1,12 +1,13 @@
 """What a user declares for each resource: the one place mutability is declared.
 
 ``ClusterDeclaration`` (``mixpeek:Cluster``), ``ClusterExecutionDeclaration``
-(``mixpeek:ClusterExecution``) and ``ClusterEnrichmentDeclaration``
-(``mixpeek:ClusterEnrichment``).
+(``mixpeek:ClusterExecution``), ``ClusterEnrichmentDeclaration``
+(``mixpeek:ClusterEnrichment``) and ``ClusterTriggerDeclaration`` (``mixpeek:ClusterTrigger``).
 
 Each field carries ``json_schema_extra={"mutability": ...}``:
 - ``update``: changed in place with one PATCH (1.3.1 PATCH takes cluster_name, description,
-  metadata);
+  metadata; a trigger's PATCH takes schedule_config and description, and its status, which
+  ``enabled`` sets through pause / resume);
 - ``replace``: the API cannot change it, so a change creates a new cluster (``namespace`` and
   ``endpoint`` say where the cluster lives: a change moves it, which is a replacement too);
   for a run or an enrichment, a change means a new run or a new application;
@@ -33,11 +34,13 @@ from .config import (
     SourceEnrichmentConfig,
     VectorBasedConfig,
 )
+from .triggers import TriggerExecutionConfig, TriggerType
 
 __all__ = [
     "ClusterDeclaration",
     "ClusterEnrichmentDeclaration",
     "ClusterExecutionDeclaration",
+    "ClusterTriggerDeclaration",
     "Mutability",
     "MUTABILITY_KEY",
 ]
@@ -344,6 +347,54 @@ class ClusterEnrichmentDeclaration(RequestModel):
         True,
         description="Fail when documents failed (failed > 0); false only warns.",
         json_schema_extra=_PROVIDER,
+    )
+    namespace: str | None = Field(
+        None, min_length=1, description=_NAMESPACE_TEXT, json_schema_extra=_REPLACE
+    )
+    endpoint: str | None = Field(
+        None, min_length=1, description=_ENDPOINT_TEXT, json_schema_extra=_REPLACE
+    )
+
+
+class ClusterTriggerDeclaration(RequestModel):
+    """The inputs of ``pulumi_mixpeek.ClusterTrigger``: a trigger that runs a cluster on a
+    schedule, after events or on a condition (CreateTriggerRequest; what UpdateTriggerRequest
+    takes, ``schedule_config``, ``description`` and the status, changes in place)."""
+
+    cluster_id: str | None = Field(
+        None,
+        min_length=1,
+        description="Cluster the trigger runs (pass the Cluster's id); either cluster_id or "
+        "execution_config.",
+        json_schema_extra=_REPLACE,
+    )
+    execution_config: TriggerExecutionConfig | None = Field(
+        None,
+        description="What the trigger runs when it names no cluster: collection_ids and the "
+        "algorithm config; either cluster_id or execution_config.",
+        json_schema_extra=_REPLACE,
+    )
+    trigger_type: TriggerType = Field(
+        ...,
+        description="cron, interval, event or conditional: which schedule_config keys apply.",
+        json_schema_extra=_REPLACE,
+    )
+    schedule_config: dict[str, Any] = Field(
+        ...,
+        description="Per trigger_type: cron {cron_expression, timezone}; interval "
+        "{interval_seconds, start_immediately}; event {event_type, event_threshold, "
+        "collection_id, cooldown_seconds}; conditional {condition_type, threshold, metric, "
+        "check_interval_seconds}. Checked at preview.",
+        json_schema_extra=_UPDATE,
+    )
+    description: str | None = Field(
+        None, description="What the trigger does (shown in dashboards).", json_schema_extra=_UPDATE
+    )
+    enabled: bool = Field(
+        True,
+        description="false pauses the trigger (POST .../pause), true resumes it (.../resume); "
+        "a trigger paused or resumed outside Pulumi shows as drift on refresh.",
+        json_schema_extra=_UPDATE,
     )
     namespace: str | None = Field(
         None, min_length=1, description=_NAMESPACE_TEXT, json_schema_extra=_REPLACE

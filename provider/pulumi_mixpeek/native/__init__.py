@@ -29,15 +29,17 @@ from ..resources.cluster_args import (
     WeightLearningConfigArgs,
 )
 from .cluster import Cluster
-from .lookups import get_cluster, get_cluster_groups, list_clusters
+from .lookups import get_cluster, get_cluster_groups, get_trigger_history, list_clusters
 from .provider import Provider
 from .runs import ClusterEnrichment, ClusterExecution
+from .triggers import ClusterTrigger
 
 __all__ = [
     "AttributeConfigArgs",
     "Cluster",
     "ClusterEnrichment",
     "ClusterExecution",
+    "ClusterTrigger",
     "EnrichmentFieldMappingArgs",
     "FaceClusterMergeConfigArgs",
     "InputMappingArgs",
@@ -49,5 +51,6 @@ __all__ = [
     "WeightLearningConfigArgs",
     "get_cluster",
     "get_cluster_groups",
+    "get_trigger_history",
     "list_clusters",
 ]

@@ -1,8 +1,9 @@
 """The lookups of the native face: the schema's functions ``getCluster``,
-``getClusterGroups`` and ``listClusters``, answered by the plugin with its provider's settings
-(pass ``opts=pulumi.InvokeOptions(provider=p)`` for an explicit provider). Same results as the
-dynamic face's ``pulumi_mixpeek.get_cluster`` / ``get_cluster_groups`` / ``list_clusters``,
-which call the API from the program.
+``getClusterGroups``, ``getTriggerHistory`` and ``listClusters``, answered by the plugin with
+its provider's settings (pass ``opts=pulumi.InvokeOptions(provider=p)`` for an explicit
+provider). Same results as the dynamic face's ``pulumi_mixpeek.get_cluster`` /
+``get_cluster_groups`` / ``get_trigger_history`` / ``list_clusters``, which call the API from
+the program.
 """
 
 from __future__ import annotations
@@ -12,11 +13,16 @@ from typing import Any
 import pulumi
 import pulumi.runtime
 
-from .._constants import GET_CLUSTER_GROUPS_TOKEN, GET_CLUSTER_TOKEN, LIST_CLUSTERS_TOKEN
+from .._constants import (
+    GET_CLUSTER_GROUPS_TOKEN,
+    GET_CLUSTER_TOKEN,
+    GET_TRIGGER_HISTORY_TOKEN,
+    LIST_CLUSTERS_TOKEN,
+)
 from ..lookups import ListClustersResult
-from ..models import ClusterGroupsResponse, ClusterMetadata
+from ..models import ClusterGroupsResponse, ClusterMetadata, TriggerHistoryResponse
 
-__all__ = ["get_cluster", "get_cluster_groups", "list_clusters"]
+__all__ = ["get_cluster", "get_cluster_groups", "get_trigger_history", "list_clusters"]
 
 
 def get_cluster(identifier: str, opts: pulumi.InvokeOptions | None = None) -> ClusterMetadata:
@@ -43,3 +49,22 @@ def list_clusters(
     args = {"search": search, "filters": filters}
     result = pulumi.runtime.invoke(LIST_CLUSTERS_TOKEN, args, opts)
     return ListClustersResult.model_validate(result.value).clusters
+
+
+def get_trigger_history(
+    trigger_id: str,
+    offset: int = 0,
+    limit: int = 50,
+    status_filter: str | None = None,
+    opts: pulumi.InvokeOptions | None = None,
+) -> TriggerHistoryResponse:
+    """One page of a trigger's executions (1 POST .../history), as
+    ``pulumi_mixpeek.get_trigger_history``."""
+    args = {
+        "trigger_id": trigger_id,
+        "offset": offset,
+        "limit": limit,
+        "status_filter": status_filter,
+    }
+    result = pulumi.runtime.invoke(GET_TRIGGER_HISTORY_TOKEN, args, opts)
+    return TriggerHistoryResponse.model_validate(result.value)

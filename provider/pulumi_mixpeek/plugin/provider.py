@@ -64,21 +64,34 @@ from .._constants import (
     GET_CLUSTER_GROUPS_TOKEN,
     GET_CLUSTER_TOKEN,
     GET_TASK_TOKEN,
+    GET_TRIGGER_HISTORY_TOKEN,
     LIST_CLUSTERS_TOKEN,
     PACKAGE_NAME,
+    TRIGGER_TOKEN,
 )
 from .._unknowns import is_unknown
 from ..client import MixpeekClient, shared_client
 from ..config import ProviderSettings, validate_endpoint
 from ..diff import changed_fields
 from ..errors import MixpeekError, redact
-from ..lookups import GetClusterArgs, GetClusterGroupsArgs, GetTaskArgs, ListClustersResult
-from ..models import ListClustersRequest
-from ..models.declaration import ClusterEnrichmentDeclaration, ClusterExecutionDeclaration
+from ..lookups import (
+    GetClusterArgs,
+    GetClusterGroupsArgs,
+    GetTaskArgs,
+    GetTriggerHistoryArgs,
+    ListClustersResult,
+)
+from ..models import ListClustersRequest, TriggerHistoryRequest
+from ..models.declaration import (
+    ClusterEnrichmentDeclaration,
+    ClusterExecutionDeclaration,
+    ClusterTriggerDeclaration,
+)
 from ..normalize import canonical_inputs
 from ..resources.cluster_provider import ClusterProvider
 from ..resources.enrichment_provider import ClusterEnrichmentProvider
 from ..resources.execution_provider import ClusterExecutionProvider
+from ..resources.trigger_provider import ClusterTriggerProvider
 from .values import plain_map, property_map, secret_keys
 
 __all__ = ["MixpeekProvider", "ProviderError"]
@@ -96,7 +109,12 @@ class _Resource:
     """A resource type: its provider (the dynamic one's rules) and the fields its diff
     compares, in canonical form."""
 
-    provider: ClusterProvider | ClusterExecutionProvider | ClusterEnrichmentProvider
+    provider: (
+        ClusterProvider
+        | ClusterExecutionProvider
+        | ClusterEnrichmentProvider
+        | ClusterTriggerProvider
+    )
     changed: Callable[[Mapping[str, Any], Mapping[str, Any]], list[str]]
     canonical: Callable[[Mapping[str, Any]], dict[str, Any]]
 
@@ -142,8 +160,8 @@ def _config_getter(request: ConfigureRequest) -> Callable[[str], Any]:
 
 
 class MixpeekProvider(Provider):
-    """The ``mixpeek`` package: ``mixpeek:index:Cluster``, ``ClusterExecution`` and
-    ``ClusterEnrichment``."""
+    """The ``mixpeek`` package: ``mixpeek:index:Cluster``, ``ClusterExecution``,
+    ``ClusterEnrichment`` and ``ClusterTrigger``."""
 
     def __init__(self) -> None:
         self._settings = ProviderSettings.resolve()
@@ -161,6 +179,11 @@ class MixpeekProvider(Provider):
                 ClusterEnrichmentProvider(),
                 functools.partial(changed_fields, model=ClusterEnrichmentDeclaration),
                 functools.partial(canonical_inputs, model=ClusterEnrichmentDeclaration),
+            ),
+            TRIGGER_TOKEN: _Resource(
+                ClusterTriggerProvider(),
+                functools.partial(changed_fields, model=ClusterTriggerDeclaration),
+                functools.partial(canonical_inputs, model=ClusterTriggerDeclaration),
             ),
         }
 
@@ -307,7 +330,8 @@ class MixpeekProvider(Provider):
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
         """The lookups (``lookups.py``) as the schema's functions, with this provider's
         settings: ``getCluster`` (1 GET), ``getClusterGroups`` (1 GET; API level 1.3.783
-        only), ``listClusters`` (1 list call per page) and ``getTask`` (1 GET)."""
+        only), ``listClusters`` (1 list call per page), ``getTask`` (1 GET) and
+        ``getTriggerHistory`` (1 POST .../history)."""
         args = plain_map(request.args)
         try:
             if request.tok == GET_CLUSTER_TOKEN:
@@ -325,6 +349,17 @@ class MixpeekProvider(Provider):
                 found = await asyncio.to_thread(lambda: list(self._client().iter_clusters(query)))
                 listed = ListClustersResult(clusters=found).model_dump(mode="json")
                 return InvokeResponse(property_map(listed))
+            if request.tok == GET_TRIGGER_HISTORY_TOKEN:
+                history_args = GetTriggerHistoryArgs.model_validate(
+                    {k: v for k, v in args.items() if v is not None}
+                )
+                page = TriggerHistoryRequest.model_validate(
+                    history_args.model_dump(exclude={"trigger_id"})
+                )
+                history = await asyncio.to_thread(
+                    self._client().get_trigger_history, history_args.trigger_id, page
+                )
+                return InvokeResponse(property_map(history.model_dump(mode="json")))
             if request.tok == GET_TASK_TOKEN:
                 task_id = GetTaskArgs.model_validate(args).task_id
                 task = await asyncio.to_thread(self._client().get_task, task_id)
@@ -333,8 +368,8 @@ class MixpeekProvider(Provider):
             return InvokeResponse(failures=_failures(exc))
         raise ProviderError(
             f"The mixpeek provider has no function {request.tok!r}; it serves "
-            f"{GET_CLUSTER_TOKEN}, {GET_CLUSTER_GROUPS_TOKEN}, {LIST_CLUSTERS_TOKEN} and "
-            f"{GET_TASK_TOKEN}."
+            f"{GET_CLUSTER_TOKEN}, {GET_CLUSTER_GROUPS_TOKEN}, {LIST_CLUSTERS_TOKEN}, "
+            f"{GET_TASK_TOKEN} and {GET_TRIGGER_HISTORY_TOKEN}."
         )
 
     def _client(self) -> MixpeekClient:

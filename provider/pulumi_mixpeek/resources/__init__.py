@@ -18,12 +18,14 @@ from .cluster_args import (
 )
 from .enrichment import ClusterEnrichment
 from .execution import ClusterExecution
+from .trigger import ClusterTrigger
 
 __all__ = [
     "AttributeConfigArgs",
     "Cluster",
     "ClusterEnrichment",
     "ClusterExecution",
+    "ClusterTrigger",
     "EnrichmentFieldMappingArgs",
     "FaceClusterMergeConfigArgs",
     "InputMappingArgs",
