@@ -29,7 +29,7 @@ from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse
 
 from . import collections, present, service, tasks
-from .auth import ApiKeyDep, CallerDep
+from .auth import ApiKeyDep, Caller, CallerDep
 from .clusters import RULES
 from .defaults import fill_defaults_v1_3_783 as fill_defaults
 from .errors import ApiError
@@ -103,7 +103,7 @@ Page = Annotated[int | None, Query(ge=1)]
 
 def _list(
     svc: Services,
-    caller: Any,
+    caller: Caller,
     request: Record,
     *,
     path: str,

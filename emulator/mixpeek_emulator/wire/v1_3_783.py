@@ -407,7 +407,8 @@ class ErrorDetail(Response):
 
 
 class ErrorResponse(Response):
-    """Every non-2xx response at this level, 422 included."""
+    """Every non-2xx response at this level, 422 included (errors.py writes it; this model
+    states its shape)."""
 
     success: bool = False
     status: int
