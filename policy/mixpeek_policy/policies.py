@@ -13,14 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pulumi_mixpeek._constants import (
-    CLUSTER_TOKEN,
-    ENRICHMENT_TOKEN,
-    PACKAGE_NAME,
-    TYPE_TOKEN_PREFIX,
-)
+from pulumi_mixpeek._constants import CLUSTER_TOKEN, ENRICHMENT_TOKEN, TRIGGER_TOKEN
 from pulumi_mixpeek.resources.cluster import CLUSTER_TYPE
 from pulumi_mixpeek.resources.enrichment import TYPE_TOKEN as ENRICHMENT_TYPE
+from pulumi_mixpeek.resources.trigger import TYPE_TOKEN as TRIGGER_TYPE
 from pulumi_policy import (
     EnforcementLevel,
     Policy,
@@ -50,11 +46,8 @@ PACK_NAME = "mixpeek-guardrails"
 CLUSTER_TYPES = frozenset({CLUSTER_TYPE, CLUSTER_TOKEN})
 #: pulumi_mixpeek.ClusterEnrichment and pulumi_mixpeek.native.ClusterEnrichment.
 ENRICHMENT_TYPES = frozenset({ENRICHMENT_TYPE, ENRICHMENT_TOKEN})
-#: pulumi_mixpeek.ClusterTrigger and pulumi_mixpeek.native.ClusterTrigger, spelled the way
-#: the provider spells its other tokens (``_constants.py``).
-TRIGGER_TYPES = frozenset(
-    {f"{TYPE_TOKEN_PREFIX}ClusterTrigger", f"{PACKAGE_NAME}:index:ClusterTrigger"}
-)
+#: pulumi_mixpeek.ClusterTrigger and pulumi_mixpeek.native.ClusterTrigger.
+TRIGGER_TYPES = frozenset({TRIGGER_TYPE, TRIGGER_TOKEN})
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 

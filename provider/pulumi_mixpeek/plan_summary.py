@@ -66,12 +66,14 @@ from ._constants import (
     ENV_API_VERSION,
     EXECUTION_TOKEN,
     PACKAGE_NAME,
+    TRIGGER_TOKEN,
     TYPE_TOKEN_PREFIX,
 )
 from .levels import API_VERSIONS, DEFAULT_API_VERSION, ApiLevel, api_level
 from .resources.cluster import CLUSTER_TYPE
 from .resources.enrichment import TYPE_TOKEN as ENRICHMENT_TYPE
 from .resources.execution import TYPE_TOKEN as EXECUTION_TYPE
+from .resources.trigger import TYPE_TOKEN as TRIGGER_TYPE
 
 __all__ = [
     "InputError",
@@ -114,10 +116,8 @@ _RUN_TYPES = frozenset({EXECUTION_TYPE, EXECUTION_TOKEN})
 _ENRICHMENT_TYPES = frozenset({ENRICHMENT_TYPE, ENRICHMENT_TOKEN})
 _CLUSTER_TYPES = frozenset({CLUSTER_TYPE, CLUSTER_TOKEN})
 #: pulumi_mixpeek.ClusterTrigger and pulumi_mixpeek.native.ClusterTrigger: a schedule on the
-#: server, not data. Spelled as the provider spells its other tokens (``_constants.py``).
-TRIGGER_TYPES = frozenset(
-    {f"{TYPE_TOKEN_PREFIX}ClusterTrigger", f"{PACKAGE_NAME}:index:ClusterTrigger"}
-)
+#: server, not data.
+TRIGGER_TYPES = frozenset({TRIGGER_TYPE, TRIGGER_TOKEN})
 #: What a run's or an enrichment's step does, by op, shown after its line.
 _STATE_ONLY = "nothing is deleted on the server"
 _RUN_EFFECTS = {"create": "starts a run", "replace": "starts a new run", "delete": _STATE_ONLY}

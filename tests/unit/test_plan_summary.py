@@ -410,9 +410,11 @@ def trigger_step(
 
 
 def test_trigger_plan_summary_tokens() -> None:
+    from pulumi_mixpeek._constants import TRIGGER_TOKEN
     from pulumi_mixpeek.plan_summary import TRIGGER_TYPES
+    from pulumi_mixpeek.resources.trigger import TYPE_TOKEN
 
-    assert TRIGGER_TYPES == set(TRIGGER_FACES.values())
+    assert TRIGGER_TYPES == set(TRIGGER_FACES.values()) == {TYPE_TOKEN, TRIGGER_TOKEN}
 
 
 @pytest.mark.parametrize("face", list(TRIGGER_FACES))

@@ -514,7 +514,11 @@ def interval(seconds: Any) -> dict[str, Any]:
 
 
 def test_trigger_policies_check_both_trigger_faces_and_only_triggers() -> None:
+    from pulumi_mixpeek._constants import TRIGGER_TOKEN
+    from pulumi_mixpeek.resources.trigger import TYPE_TOKEN
+
     assert TRIGGER_TYPES == {TRIGGER_TYPE, "mixpeek:index:ClusterTrigger"}
+    assert (TYPE_TOKEN, TRIGGER_TOKEN) == (TRIGGER_TYPE, "mixpeek:index:ClusterTrigger")
     for token in TRIGGER_TYPES:
         assert len(check("cluster-trigger-min-interval", interval(60), resource_type=token)) == 1
         assert len(
