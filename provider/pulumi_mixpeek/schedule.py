@@ -6,11 +6,9 @@ start_immediately}``, event ``{event_type, event_threshold, collection_id, coold
 conditional ``{condition_type, threshold, metric, check_interval_seconds}``. Where the
 documents leave a choice, the choice made here (docs/triggers.md says the same):
 
-- required: the key that defines each schedule (cron_expression; interval_seconds;
-  event_type and event_threshold; condition_type and threshold). The others, which the
-  description also lists, are checked when given and otherwise left to the server's defaults
-  (its examples omit none of them, but no model states a default): timezone, start_immediately,
-  collection_id, cooldown_seconds, metric, check_interval_seconds;
+- every key the description lists for a type is required ("Requires {...}"; no model states a
+  default), and a key it does not list is refused, so a misspelt key never goes unnoticed
+  (the local server, emulator/, reads the documents the same way);
 - a cron expression is the standard five fields (minute hour day-of-month month day-of-week),
   each ``*``, a number, a range ``a-b``, a step ``*/n`` or ``a-b/n``, or a list of those; month
   and weekday names (JAN, MON) and the macros ``@yearly @annually @monthly @weekly @daily
@@ -18,7 +16,6 @@ documents leave a choice, the choice made here (docs/triggers.md says the same):
 - timezone: an IANA name the tz database knows (``UTC``, ``Europe/Berlin``);
 - numbers: interval_seconds, event_threshold and check_interval_seconds whole and positive,
   cooldown_seconds whole and not negative, threshold a number;
-- keys the description does not list for a type are left to the server.
 """
 
 from __future__ import annotations
@@ -41,13 +38,6 @@ SCHEDULE_KEYS: Mapping[str, tuple[str, ...]] = {
     "interval": ("interval_seconds", "start_immediately"),
     "event": ("event_type", "event_threshold", "collection_id", "cooldown_seconds"),
     "conditional": ("condition_type", "threshold", "metric", "check_interval_seconds"),
-}
-
-_REQUIRED: Mapping[str, tuple[str, ...]] = {
-    "cron": ("cron_expression",),
-    "interval": ("interval_seconds",),
-    "event": ("event_type", "event_threshold"),
-    "conditional": ("condition_type", "threshold"),
 }
 
 _MACROS = frozenset(
@@ -141,7 +131,7 @@ def schedule_failures(trigger_type: Any, schedule: Any) -> list[CheckFailure]:
     def fail(key: str, reason: str) -> None:
         failures.append(CheckFailure(f"schedule_config.{key}", reason))
 
-    for key in _REQUIRED[trigger_type]:
+    for key in SCHEDULE_KEYS[trigger_type]:
         if schedule.get(key) is None:
             fail(
                 key,
@@ -150,6 +140,15 @@ def schedule_failures(trigger_type: Any, schedule: Any) -> list[CheckFailure]:
                 f"takes {documented})",
             )
     for key, value in schedule.items():
+        if key not in SCHEDULE_KEYS[trigger_type]:
+            others = [t for t, keys in SCHEDULE_KEYS.items() if key in keys]
+            elsewhere = f" (a key of {others[0]} triggers)" if others else ""
+            fail(
+                key,
+                f"a {trigger_type} trigger's schedule_config takes {documented}, not "
+                f"{key!r}{elsewhere}",
+            )
+            continue
         if value is None or contains_unknown(value):
             continue
         reason = _problem(trigger_type, key, value)

@@ -305,9 +305,12 @@ CHANGES: dict[str, tuple[DiffFn, dict[str, Any], dict[str, dict[str, Any]]]] = {
             "trigger_type": {
                 **_TRIGGER,
                 "trigger_type": "interval",
-                "schedule_config": {"interval_seconds": 3600},
+                "schedule_config": {"interval_seconds": 3600, "start_immediately": False},
             },
-            "schedule_config": {**_TRIGGER, "schedule_config": {"cron_expression": "0 3 * * *"}},
+            "schedule_config": {
+                **_TRIGGER,
+                "schedule_config": {"cron_expression": "0 3 * * *", "timezone": "UTC"},
+            },
             "description": {**_TRIGGER, "description": "nightly"},
             "enabled": {**_TRIGGER, "enabled": False},
             "namespace": {**_TRIGGER, "namespace": "ns-b"},

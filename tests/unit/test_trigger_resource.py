@@ -101,18 +101,21 @@ def test_a_valid_trigger_of_each_type_passes() -> None:
         ("cron", {"timezone": "UTC"},
          "schedule_config.cron_expression",
          "a cron trigger needs schedule_config.cron_expression"),
-        ("interval", {"interval_seconds": 0},
+        ("interval", {"interval_seconds": 0, "start_immediately": False},
          "schedule_config.interval_seconds", "must be a positive whole number"),
-        ("interval", {"interval_seconds": -60},
+        ("interval", {"interval_seconds": -60, "start_immediately": True},
          "schedule_config.interval_seconds", "got -60"),
-        ("interval", {"interval_seconds": 1.5},
+        ("interval", {"interval_seconds": 1.5, "start_immediately": True},
          "schedule_config.interval_seconds", "positive whole number"),
-        ("event", {"event_type": "documents_added", "collection_id": "col_a"},
+        ("event", {"event_type": "documents_added", "collection_id": "col_a",
+                   "cooldown_seconds": 0},
          "schedule_config.event_threshold",
          "an event trigger needs schedule_config.event_threshold"),
-        ("event", {"event_type": "documents_added", "event_threshold": 0},
+        ("event", {"event_type": "documents_added", "event_threshold": 0,
+                   "collection_id": "col_a", "cooldown_seconds": 0},
          "schedule_config.event_threshold", "positive whole number"),
-        ("conditional", {"condition_type": "drift"},
+        ("conditional", {"condition_type": "drift", "metric": "cosine_drift",
+                         "check_interval_seconds": 60},
          "schedule_config.threshold",
          "a conditional trigger needs schedule_config.threshold"),
     ],
@@ -123,6 +126,20 @@ def test_schedule_config_is_checked_per_trigger_type(
     failures = _failures({**CRON, "trigger_type": kind, "schedule_config": schedule})
     assert list(failures) == [path]
     assert words in failures[path]
+
+
+def test_every_documented_key_is_required_and_no_other_is_taken() -> None:
+    failures = _failures({**CRON, "schedule_config": {"cron_expresion": "0 2 * * *",
+                                                      "timezone": "UTC",
+                                                      "interval_seconds": 60}})
+    assert set(failures) == {"schedule_config.cron_expression",
+                             "schedule_config.cron_expresion",
+                             "schedule_config.interval_seconds"}
+    assert "a key of interval triggers" in failures["schedule_config.interval_seconds"]
+    interval = _failures({**CRON, "trigger_type": "interval",
+                          "schedule_config": {"interval_seconds": 60}})
+    assert "needs schedule_config.start_immediately" in interval[
+        "schedule_config.start_immediately"]
 
 
 def test_every_problem_at_once_each_under_its_property() -> None:
@@ -149,7 +166,8 @@ def test_the_declaration_model_refuses_types_and_unknown_keys() -> None:
 def test_unknown_values_are_not_judged_in_preview() -> None:
     assert _failures({**CRON, "cluster_id": UNKNOWN}) == {}
     assert _failures({**CRON, "schedule_config": UNKNOWN}) == {}
-    assert _failures({**CRON, "schedule_config": {"cron_expression": UNKNOWN}}) == {}
+    assert _failures({**CRON, "schedule_config": {"cron_expression": UNKNOWN,
+                                                  "timezone": "UTC"}}) == {}
 
 
 @pytest.mark.parametrize(
@@ -181,7 +199,8 @@ def _diff(old: dict[str, Any], new: dict[str, Any]) -> Any:
         ({"schedule_config": {"cron_expression": "0 3 * * *", "timezone": "UTC"}}, "update"),
         ({"description": "nightly"}, "update"),
         ({"enabled": False}, "update"),
-        ({"trigger_type": "interval", "schedule_config": {"interval_seconds": 60}}, "replace"),
+        ({"trigger_type": "interval",
+          "schedule_config": {"interval_seconds": 60, "start_immediately": False}}, "replace"),
         ({"cluster_id": "clust_2"}, "replace"),
         ({"namespace": "ns-b"}, "replace"),
         ({}, "none"),
@@ -329,20 +348,19 @@ def test_refresh_shows_a_trigger_paused_changed_or_deleted_outside(api: FakeTrig
     # the next up sets it back: an in-place update
     assert outcome(provider.diff(trigger_id, read.outs, provider.check({}, CRON).inputs)) == \
         "update"
-    api.triggers[trigger_id]["schedule_config"] = {"cron_expression": "0 5 * * *"}
+    api.triggers[trigger_id]["schedule_config"] = {"cron_expression": "0 5 * * *",
+                                                   "timezone": "UTC"}
     assert provider.read(trigger_id, outs).inputs["schedule_config"] == {
-        "cron_expression": "0 5 * * *"}
+        "cron_expression": "0 5 * * *", "timezone": "UTC"}
     del api.triggers[trigger_id]
     assert provider.read(trigger_id, outs).id == ""
 
 
 def test_keys_the_server_fills_in_are_not_drift(api: FakeTriggers) -> None:
     provider = ClusterTriggerProvider()
-    trigger_id, outs = _created(provider, {**CRON, "schedule_config": {
-        "cron_expression": "0 2 * * *"}})
-    api.triggers[trigger_id]["schedule_config"]["timezone"] = "UTC"
-    assert provider.read(trigger_id, outs).inputs["schedule_config"] == {
-        "cron_expression": "0 2 * * *"}
+    trigger_id, outs = _created(provider, CRON)
+    api.triggers[trigger_id]["schedule_config"] = {**CRON["schedule_config"], "jitter": 0}
+    assert provider.read(trigger_id, outs).inputs["schedule_config"] == CRON["schedule_config"]
 
 
 def test_delete_and_a_trigger_already_gone(api: FakeTriggers) -> None:
@@ -370,7 +388,8 @@ def test_the_native_plugin_checks_diffs_and_invokes(api: FakeTriggers) -> None:
     checked = asyncio.run(provider.check(CheckRequest(urn, {}, property_map(CRON), b"seed")))
     assert checked.failures == []
     bad = asyncio.run(provider.check(CheckRequest(urn, {}, property_map(
-        {**CRON, "schedule_config": {"cron_expression": "0 2 * *"}}), b"seed")))
+        {**CRON, "schedule_config": {"cron_expression": "0 2 * *", "timezone": "UTC"}}),
+        b"seed")))
     assert [f.property for f in bad.failures] == ["schedule_config.cron_expression"]
     olds = plain_map(checked.inputs)
     for change, replaces in (({"description": "x"}, []), ({"cluster_id": "clust_2"},

@@ -384,7 +384,8 @@ class ClusterTriggerDeclaration(RequestModel):
         description="Per trigger_type: cron {cron_expression, timezone}; interval "
         "{interval_seconds, start_immediately}; event {event_type, event_threshold, "
         "collection_id, cooldown_seconds}; conditional {condition_type, threshold, metric, "
-        "check_interval_seconds}. Checked at preview.",
+        "check_interval_seconds}; each of these keys required, no other taken (checked at "
+        "preview).",
         json_schema_extra=_UPDATE,
     )
     description: str | None = Field(

@@ -95,7 +95,8 @@ class ClusterTrigger(
     ``execution_config`` on a schedule (``trigger_type`` cron or interval), after events
     (event) or on a condition (conditional).
 
-    ``schedule_config`` is checked per ``trigger_type`` at preview: cron takes
+    ``schedule_config`` is checked per ``trigger_type`` at preview (every key listed here is
+    required, no other is taken): cron takes
     ``cron_expression`` (five fields) and ``timezone`` (an IANA name); interval
     ``interval_seconds`` (positive) and ``start_immediately``; event ``event_type``,
     ``event_threshold`` (positive), ``collection_id`` and ``cooldown_seconds``; conditional
