@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
-from . import control, routes_v1_3_1, routes_v1_3_783
+from . import control, routes_triggers, routes_v1_3_1, routes_v1_3_783
 from .errors import install_error_handlers
 from .levels import SEED
 from .middleware import Instrumented
@@ -26,6 +26,7 @@ def create_app(svc: Services, *, control_enabled: bool = True) -> ASGIApp:
     app.state.keyring = svc.keyring
     install_error_handlers(app, svc.api_version)
     routes = routes_v1_3_1 if svc.api_version == SEED else routes_v1_3_783
+    app.include_router(routes_triggers.router_for(svc.api_version))
     app.include_router(routes.router)
     if control_enabled:
         app.include_router(control.router)

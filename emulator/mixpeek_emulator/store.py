@@ -1,4 +1,5 @@
-"""SQLite persistence for clusters, tasks and output collections (stdlib ``sqlite3``).
+"""SQLite persistence for clusters, tasks, output collections and cluster triggers
+(stdlib ``sqlite3``).
 
 Each row keeps the full record as JSON next to the columns that are looked up or constrained.
 Cluster names are unique per namespace through a UNIQUE index, so two concurrent creates with
@@ -46,6 +47,12 @@ CREATE TABLE IF NOT EXISTS collections (
     record TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS collections_by_cluster ON collections (cluster_id);
+CREATE TABLE IF NOT EXISTS triggers (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    trigger_id TEXT NOT NULL UNIQUE,
+    namespace_id TEXT NOT NULL,
+    record TEXT NOT NULL
+);
 """
 
 
@@ -270,13 +277,57 @@ class Store:
             self._conn.execute("DELETE FROM collections WHERE cluster_id = ?", (cluster_id,))
         return ids
 
+    # -- cluster triggers --------------------------------------------------------------
+    def insert_trigger(self, record: Record) -> None:
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO triggers (trigger_id, namespace_id, record) VALUES (?, ?, ?)",
+                (record["trigger_id"], record["namespace_id"], json.dumps(record)),
+            )
+
+    def update_trigger(self, record: Record) -> None:
+        with self.transaction():
+            self._conn.execute(
+                "UPDATE triggers SET record = ? WHERE trigger_id = ?",
+                (json.dumps(record), record["trigger_id"]),
+            )
+
+    def trigger(self, namespace_id: str, trigger_id: str) -> Record | None:
+        with self.transaction():
+            row = self._conn.execute(
+                "SELECT record FROM triggers WHERE namespace_id = ? AND trigger_id = ?",
+                (namespace_id, trigger_id),
+            ).fetchone()
+        return None if row is None else _load(row[0])
+
+    def triggers(self, namespace_id: str | None = None) -> list[Record]:
+        """The triggers of a namespace (of every namespace when None), oldest first."""
+        with self.transaction():
+            if namespace_id is None:
+                rows = self._conn.execute("SELECT record FROM triggers ORDER BY seq").fetchall()
+            else:
+                rows = self._conn.execute(
+                    "SELECT record FROM triggers WHERE namespace_id = ? ORDER BY seq",
+                    (namespace_id,),
+                ).fetchall()
+        return [_load(r[0]) for r in rows]
+
+    def delete_trigger(self, namespace_id: str, trigger_id: str) -> bool:
+        with self.transaction():
+            cursor = self._conn.execute(
+                "DELETE FROM triggers WHERE namespace_id = ? AND trigger_id = ?",
+                (namespace_id, trigger_id),
+            )
+        return cursor.rowcount > 0
+
     # -- test controls -----------------------------------------------------------------
     def wipe(self) -> None:
-        """Delete every cluster, task and collection."""
+        """Delete every cluster, task, collection and trigger."""
         with self.transaction():
             self._conn.execute("DELETE FROM tasks")
             self._conn.execute("DELETE FROM clusters")
             self._conn.execute("DELETE FROM collections")
+            self._conn.execute("DELETE FROM triggers")
 
 
 def _load(text: str) -> Record:

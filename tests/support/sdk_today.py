@@ -6,7 +6,8 @@ lives in a virtualenv of its own that ``make sdk`` creates from
 virtualenv's python as a subprocess:
 
 - ``run_driver``: ``sdk_today_driver.py`` drives a server with ClustersApi, TasksApi and
-  CollectionsApi and prints what the SDK parsed (the emulator tier).
+  CollectionsApi and prints what the SDK parsed (the emulator tier);
+  ``sdk_today_triggers_driver.py`` likewise with ClusterTriggersApi.
 - ``SdkJudge``: ``sdk_today_judge.py`` judges create bodies with the SDK's
   ``CreateClusterRequest.from_dict``, one process answering lists of bodies (the check
   parity test).
@@ -25,7 +26,8 @@ from typing import Any
 
 import pytest
 
-__all__ = ["SDK_TODAY_VERSION", "SdkJudge", "run_driver", "sdk_today_python"]
+__all__ = ["SDK_TODAY_VERSION", "TRIGGERS_DRIVER", "SdkJudge", "run_driver",
+           "sdk_today_python"]
 
 SDK_TODAY_VERSION = "1.3.783"
 REPO = Path(__file__).resolve().parents[2]
@@ -33,6 +35,8 @@ VENV = REPO / f".venv-sdk-{SDK_TODAY_VERSION}"
 MAKE_COMMAND = "make sdk"
 DRIVER = Path(__file__).with_name("sdk_today_driver.py")
 JUDGE = Path(__file__).with_name("sdk_today_judge.py")
+#: ClusterTriggersApi's driver (it reuses sdk_today_driver.py's Run and records).
+TRIGGERS_DRIVER = Path(__file__).with_name("sdk_today_triggers_driver.py")
 #: Importing the SDK takes seconds (it holds every model of the API); a driver run also
 #: waits for clustering runs.
 DRIVER_TIMEOUT_S = 300.0
@@ -59,11 +63,13 @@ def _env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
 
 
-def run_driver(base_url: str, key: str, namespace: str, scenarios: list[str]) -> dict[str, Any]:
-    """Run the driver's scenarios against a server; its JSON, checked to come from the
-    right SDK."""
+def run_driver(base_url: str, key: str, namespace: str, scenarios: list[str],
+               driver: Path = DRIVER) -> dict[str, Any]:
+    """Run a driver's scenarios against a server (``sdk_today_driver.py`` unless another
+    driver in its shape is named, e.g. ``TRIGGERS_DRIVER``); its JSON, checked to come from
+    the right SDK."""
     done = subprocess.run(
-        [str(sdk_today_python()), str(DRIVER), base_url, key, namespace, *scenarios],
+        [str(sdk_today_python()), str(driver), base_url, key, namespace, *scenarios],
         capture_output=True,
         text=True,
         env=_env(),
