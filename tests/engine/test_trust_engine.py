@@ -169,7 +169,7 @@ def test_a_run_past_its_timeout_is_followed_by_the_next_up_not_run_twice(
 def test_a_trigger_change_while_the_last_run_is_pending_starts_a_new_run(
     run_stack: Stack,
 ) -> None:
-    run_stack.emulator.faults({"task_duration": 6.0})
+    run_stack.emulator.faults({"task_duration": 30.0})  # still PENDING at the second up
     declare_run(run_stack, triggers=["v1"], wait=False)
     run_stack.run("up", "--yes")
     first = run_stack.project.outputs()
