@@ -291,3 +291,56 @@ def test_a_protected_cluster_must_keep_its_output_collections(stack: Stack) -> N
     code, output = policy_preview(stack, config=every)
     assert code != 0 and "every cluster must keep them" in " ".join(output.split()), output
     assert_nothing_changed(stack)
+
+
+TRIGGER_PROGRAM = """\
+import pulumi_mixpeek as mixpeek
+
+products = mixpeek.Cluster(
+    "products",
+    collection_ids=["col_products"],
+    vector_config={"feature_uris": ["mixpeek://text_extractor@v1/embedding"],
+                   "clustering_method": "kmeans", "sample_size": 500},
+    cluster_name="products",
+    description="Products",
+    metadata={"owner": "search"},
+)
+mixpeek.ClusterTrigger(
+    "often",
+    cluster_id=products.cluster_id,  # not known at preview: the schedule still is
+    trigger_type="cron",
+    schedule_config={"cron_expression": "SCHEDULE", "timezone": "UTC"},
+    DESCRIPTION
+)
+"""
+
+
+def test_cluster_trigger_policies(stack: Stack) -> None:
+    """cluster-trigger-min-interval (mandatory) reads the cron expression; the advisory
+    cluster-trigger-requires-description reports a trigger without a description."""
+    program = stack.project.root / "__main__.py"
+    program.write_text(
+        TRIGGER_PROGRAM.replace("SCHEDULE", "*/10 * * * *").replace("DESCRIPTION", "")
+    )
+
+    code, output = policy_preview(stack, config={})
+
+    flat = " ".join(output.split())
+    assert code != 0, output
+    assert "cluster-trigger-min-interval" in output and "mandatory" in output
+    assert "'*/10 * * * *' fires as often as every 10 minutes, more often than the minimum " \
+        "of 1 hour" in flat
+    assert "cluster-trigger-requires-description" in output and "advisory" in output
+
+    program.write_text(
+        TRIGGER_PROGRAM.replace("SCHEDULE", "0 2 * * *")
+        .replace("DESCRIPTION", 'description="Nightly",')
+    )
+    code, output = policy_preview(stack, config={})
+    assert code == 0, output
+    assert "cluster-trigger" not in output
+    code, output = policy_preview(
+        stack, config={"cluster-trigger-min-interval": {"minimumIntervalSeconds": 172800}}
+    )
+    assert code != 0 and "more often than the minimum of 2 days" in " ".join(output.split())
+    assert_nothing_changed(stack)
