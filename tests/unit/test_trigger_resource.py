@@ -403,3 +403,71 @@ def test_the_native_plugin_checks_diffs_and_invokes(api: FakeTriggers) -> None:
     answer = asyncio.run(provider.invoke(InvokeRequest(
         "mixpeek:index:getTriggerHistory", property_map({"trigger_id": trigger_id}))))
     assert plain_map(answer.return_value)["executions"][0]["job_id"] == "job_1"
+
+
+# -- the wire models are the SDK's -------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("ours", "sdk_module", "sdk_class"),
+    [
+        ("CreateTriggerRequest", "shared_clusters_triggers_models_create_trigger_request",
+         "SharedClustersTriggersModelsCreateTriggerRequest"),
+        ("UpdateTriggerRequest", "shared_clusters_triggers_models_update_trigger_request",
+         "SharedClustersTriggersModelsUpdateTriggerRequest"),
+        ("TriggerModel", "shared_clusters_triggers_models_trigger_model",
+         "SharedClustersTriggersModelsTriggerModel"),
+        ("TriggerHistoryResponse", "shared_clusters_triggers_models_trigger_history_response",
+         "SharedClustersTriggersModelsTriggerHistoryResponse"),
+        ("TriggerExecutionConfig", "trigger_execution_config", "TriggerExecutionConfig"),
+        ("TriggerHistoryRequest", "trigger_history_request", "TriggerHistoryRequest"),
+        ("TriggerExecutionHistoryItem", "trigger_execution_history_item",
+         "TriggerExecutionHistoryItem"),
+    ],
+)
+def test_trigger_models_have_the_sdks_keys(ours: str, sdk_module: str, sdk_class: str) -> None:
+    """SDK 1.3.1 (this venv); SDK 1.3.783's trigger models are the same files but for the
+    OpenAPI version line."""
+    import importlib
+
+    from pulumi_mixpeek import models
+
+    sdk = getattr(importlib.import_module(f"mixpeek.models.{sdk_module}"), sdk_class)
+    assert list(getattr(models, ours).model_fields) == list(sdk.model_fields)
+
+
+def test_status_and_type_enums_are_the_sdks() -> None:
+    from mixpeek.models.shared_clusters_triggers_models_trigger_status import (
+        SharedClustersTriggersModelsTriggerStatus,
+    )
+    from mixpeek.models.shared_clusters_triggers_models_trigger_type import (
+        SharedClustersTriggersModelsTriggerType,
+    )
+    from pulumi_mixpeek.models import TriggerStatus, TriggerType
+
+    assert [s.value for s in TriggerStatus] == [
+        s.value for s in SharedClustersTriggersModelsTriggerStatus]
+    assert [t.value for t in TriggerType] == [
+        t.value for t in SharedClustersTriggersModelsTriggerType]
+
+
+LOAD = r"""
+import base64, json, sys
+import dill
+provider = dill.loads(base64.b64decode(sys.stdin.read()))
+result = provider.check({}, {"cluster_id": "clust_1", "trigger_type": "cron",
+    "schedule_config": {"cron_expression": "0 2 * * *", "timezone": "UTC"}})
+print(json.dumps({"class": type(provider).__module__ + "." + type(provider).__qualname__,
+                  "failures": len(result.failures)}))
+"""
+
+
+def test_the_pickle_loads_in_a_fresh_interpreter() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", LOAD], input=trigger.SERIALIZED_PROVIDER,
+                          capture_output=True, text=True, check=True,
+                          env={"MIXPEEK_NAMESPACE": "ns", "PATH": ""})
+    assert json.loads(done.stdout) == {
+        "class": "pulumi_mixpeek.resources.trigger_provider.ClusterTriggerProvider",
+        "failures": 0,
+    }
