@@ -32,7 +32,7 @@ products = mixpeek.Cluster(
 enabled = config.get_bool("enabled")
 nightly = mixpeek.ClusterTrigger(
     "nightly",
-    cluster_id=products.cluster_id,
+    cluster_id=products.id,  # the id stays known while the cluster is updated in place
     trigger_type="cron",
     # The SDK's keys for a cron trigger: cron_expression (five fields) and timezone.
     schedule_config={

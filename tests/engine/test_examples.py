@@ -58,6 +58,7 @@ def test_examples_are_all_covered() -> None:
         "clustering-pipeline",
         "multi-cluster",
         "quickstart",
+        "scheduled-clustering",
     ]
 
 
@@ -127,7 +128,14 @@ def test_examples_commit_no_stack_file() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["quickstart", "attribute-hierarchy", "multi-cluster", "clustering-pipeline"]
+    "name",
+    [
+        "quickstart",
+        "attribute-hierarchy",
+        "multi-cluster",
+        "clustering-pipeline",
+        "scheduled-clustering",
+    ],
 )
 def test_readme_steps_leave_the_repository_clean(name: str, bin_dir: Path, tmp_path: Path) -> None:
     """The README's steps in the example's own directory (stack init, config set) create no
@@ -191,3 +199,34 @@ def test_clustering_pipeline(
     assert outputs["run_status"] == "COMPLETED" and outputs["num_clusters"] == 8
     assert outputs["documents_enriched"] == cluster["num_documents_clustered"]
     assert f"clustering run {outputs['task_id']}" in project.logs()
+
+
+def test_scheduled_clustering(
+    tmp_path: Path, bin_dir: Path, emulator: Emulator, namespace: str
+) -> None:
+    def listed() -> list[dict[str, Any]]:
+        response = emulator.api(
+            "POST", "/v1/clusters/triggers/list", key=API_KEY, namespace=namespace, json={}
+        )
+        response.raise_for_status()
+        body = response.json()
+        return list(body["results"])
+
+    project = example_project("scheduled-clustering", tmp_path, bin_dir)
+    project.set_config("mixpeek:endpoint", emulator.base_url)
+    project.set_config("mixpeek:namespace", namespace)
+    project.set_config("mixpeek:apiKey", API_KEY, secret=True)
+    project.run("up", "--yes")
+    outputs = project.outputs()
+    triggers = listed()
+    project.run("preview", "--expect-no-changes")
+    project.run("destroy", "--yes")
+
+    (trigger,) = triggers
+    assert trigger["trigger_id"] == outputs["trigger_id"]
+    assert trigger["cluster_id"] == outputs["cluster_id"]
+    assert trigger["trigger_type"] == "cron" and trigger["status"] == "active"
+    assert trigger["schedule_config"]["cron_expression"] == "0 2 * * *"
+    assert outputs["trigger_status"] == "active" and outputs["next_scheduled_at"]
+    assert listed() == [] and server_clusters(emulator, namespace) == []
+    assert API_KEY not in project.logs()
