@@ -174,3 +174,20 @@ def test_an_unknown_trigger_reads_as_gone_and_other_errors_fail(
                               "errors": {"403": 1.0}}]})
     with pytest.raises(APIStatusError):
         triggers.read("trig_missing", state)
+
+
+def test_import_reads_the_trigger_and_records_the_place(
+    server: Emulator, triggers: ClusterTriggerProvider
+) -> None:
+    cluster_id = make_cluster(server)
+    trigger_id, outs = _create(triggers, {"cluster_id": cluster_id, "trigger_type": "cron",
+                                          "schedule_config": DAILY, "enabled": False})
+    read = triggers.read(trigger_id, {})
+    assert read.inputs == {
+        "cluster_id": cluster_id, "trigger_type": "cron", "schedule_config": DAILY,
+        "enabled": False, "namespace": NAMESPACE, "endpoint": server.base_url,
+    }
+    assert read.outs["status"] == "paused"
+    declared = triggers.check({}, {"cluster_id": cluster_id, "trigger_type": "cron",
+                                   "schedule_config": DAILY, "enabled": False}).inputs
+    assert triggers.diff(trigger_id, read.outs, declared).changes is False

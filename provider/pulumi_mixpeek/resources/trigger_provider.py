@@ -15,7 +15,8 @@ Keep this module path stable: state refers to ``pulumi_mixpeek.resources.trigger
   trigger is created before the old one is deleted (triggers have no unique name).
 - create: 1 POST (status ``paused`` when ``enabled`` is false), never repeated after an
   unknown outcome (``client.create_trigger``: the error says it may have been created).
-- read: 1 GET; a trigger deleted outside Pulumi (404) leaves the state; the server's
+- read: 1 GET; a trigger deleted outside Pulumi (404) leaves the state; an import (no state)
+  records the stack's namespace and endpoint; the server's
   trigger_type, cluster_id, schedule_config, description and status (as ``enabled``: false
   while paused or disabled) are read back as inputs, so a trigger paused, resumed or changed
   outside Pulumi shows as drift on refresh and the next ``up`` sets it back.
@@ -120,6 +121,9 @@ class ClusterTriggerProvider(ReplacingProvider):
         if trigger is None:
             return ReadResult("", {})
         inputs = canonical_inputs({**declared, **_read_back(declared, trigger)}, MODEL)
+        if not state:
+            # An import (`pulumi import ... <trigger id>`): the place it was read from.
+            inputs = canonical_inputs({**inputs, **self.recorded(inputs, {})}, MODEL)
         return ReadResult(id_, trigger_outputs(inputs, trigger), inputs)
 
     @user_facing
