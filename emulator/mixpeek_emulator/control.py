@@ -94,7 +94,7 @@ class TriggerEvents(BaseModel):
 
 @router.get("/clock")
 def get_clock(svc: ServicesDep) -> dict[str, Any]:
-    return {"now": iso_at(triggers.clock(svc)), "offset_seconds": svc.clock_offset}
+    return {"now": iso_at(triggers.clock(svc)), "offset_seconds": svc.store.clock_offset()}
 
 
 @router.post("/clock/advance")

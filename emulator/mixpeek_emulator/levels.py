@@ -8,6 +8,9 @@
   undeclared keys refused with 422 ``extra_forbidden`` in the ErrorResponse shape, the groups
   read and list paging.
 
+Both levels serve the cluster triggers API (``/v1/clusters/triggers``, routes_triggers.py),
+whose models the two SDKs declare alike.
+
 Chosen with ``mixpeek-emulator --api-version`` or ``MIXPEEK_EMULATOR_API_VERSION``; the
 default is today's level.
 """

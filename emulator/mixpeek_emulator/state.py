@@ -27,10 +27,6 @@ class Services:
     fill_defaults: bool = False
     #: The API level spoken (levels.py): "1.3.1" or "1.3.783".
     api_version: str = DEFAULT_API_VERSION
-    #: Seconds the triggers' clock is ahead of the wall clock: ``POST
-    #: /_emulator/clock/advance`` adds to it (triggers.py). Not persisted: a restarted server's
-    #: trigger clock is the wall clock again.
-    clock_offset: float = 0.0
 
 
 def services(request: Request) -> Services:

@@ -53,6 +53,10 @@ CREATE TABLE IF NOT EXISTS triggers (
     namespace_id TEXT NOT NULL,
     record TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 """
 
 
@@ -319,6 +323,23 @@ class Store:
                 (namespace_id, trigger_id),
             )
         return cursor.rowcount > 0
+
+    # -- the trigger clock -------------------------------------------------------------
+    def clock_offset(self) -> float:
+        """Seconds the trigger clock is ahead of the wall clock (0 until advanced)."""
+        with self.transaction():
+            row = self._conn.execute(
+                "SELECT value FROM settings WHERE name = 'clock_offset'"
+            ).fetchone()
+        return 0.0 if row is None else float(row[0])
+
+    def set_clock_offset(self, offset: float) -> None:
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO settings (name, value) VALUES ('clock_offset', ?)"
+                " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                (repr(offset),),
+            )
 
     # -- test controls -----------------------------------------------------------------
     def wipe(self) -> None:

@@ -1,10 +1,11 @@
 """Cluster triggers (``/v1/clusters/triggers``, SDK ``ClusterTriggersApi``) and the clock
 that fires them.
 
-The server keeps its own trigger clock: the wall clock plus ``Services.clock_offset``. It
-only moves forward, with the wall clock and with ``POST /_emulator/clock/advance {"seconds":
-N}``, which fires, in time order, every fire due up to the new time (``advance``). Nothing
-fires on its own while the wall clock runs: fires happen on an advance, or for an event
+The server keeps its own trigger clock: the wall clock plus an offset kept in the store (so
+it and the triggers survive a restart together). It only moves forward, with the wall clock
+and with ``POST /_emulator/clock/advance {"seconds": N}``, which fires, in time order,
+every fire due up to the new time (``advance``). Nothing fires on its own while the wall
+clock runs: fires happen on an advance, or for an event
 trigger on the events control (``feed``). So a test sees exactly the fires it asked for.
 
 schedule_config per trigger type, as the SDK's CreateTriggerRequest documents it ("Requires
@@ -196,7 +197,7 @@ def _validate_execution_config(config: dict[str, Any]) -> None:
 # -- the clock -----------------------------------------------------------------------
 def clock(svc: Services) -> float:
     """The trigger clock's present (epoch seconds)."""
-    return time.time() + svc.clock_offset
+    return time.time() + svc.store.clock_offset()
 
 
 def _first_due(trigger: Record, start: float) -> float | None:
@@ -369,7 +370,12 @@ def _sync(svc: Services, trigger: Record, now: float | None = None) -> Record:
     for entry in trigger["history"]:
         if entry["status"] not in tasks.TERMINAL and entry.get("task_id"):
             task = svc.store.task(entry["task_id"])
-            if task is not None:
+            if task is None:
+                # Its cluster was deleted mid-run (and its tasks with it): the run never ends.
+                entry = {**entry, "status": "CANCELED",
+                         "error": "The run's cluster was deleted before the run ended."}
+                changed = True
+            else:
                 status = tasks.status_at(task, wall)
                 if status != entry["status"]:
                     entry = {**entry, "status": status}
@@ -378,6 +384,7 @@ def _sync(svc: Services, trigger: Record, now: float | None = None) -> Record:
                         if status not in _SUCCEEDED_RUNS or status == "COMPLETED_WITH_ERRORS":
                             entry["error"] = task.get("error")
                         if status in _SUCCEEDED_RUNS:
+                            tasks.settle(svc.store, wall)  # the run's results on its cluster
                             cluster = svc.store.cluster_by_id(trigger["namespace_id"],
                                                               task["cluster_id"])
                             if cluster is not None:
@@ -504,7 +511,6 @@ def advance(svc: Services, seconds: float) -> dict[str, Any]:
             if len(fired) >= MAX_FIRES_PER_ADVANCE:
                 truncated = True
                 break
-            svc.clock_offset = max(svc.clock_offset, at - time.time())
             trigger, did_fire = _check(svc, current[trigger_id], at)
             current[trigger_id] = trigger
             if did_fire:
@@ -514,7 +520,7 @@ def advance(svc: Services, seconds: float) -> dict[str, Any]:
                 heapq.heappush(queue, (max(due, at), order, trigger_id))
         for trigger in current.values():
             svc.store.update_trigger(trigger)
-        svc.clock_offset = target - time.time()
+        svc.store.set_clock_offset(target - time.time())
     return {"now": iso_at(clock(svc)), "advanced_seconds": seconds, "fired": fired,
             "truncated": truncated}
 

@@ -111,3 +111,21 @@ def test_create_answers_200_at_this_level(driven: dict[str, Any]) -> None:
                if (e["method"], e["path"]) == ("POST", "/v1/clusters/triggers")
                and e["status"] < 300]
     assert created and all(e["status"] == 200 for e in created)
+
+
+def test_failing_runs_count_and_fail_the_trigger(driven: dict[str, Any]) -> None:
+    steps = _steps(driven, "failures")
+    assert len(steps["advance_one"]) == 1
+    one = steps["get_one"]["data"]
+    assert (one["execution_count"], one["consecutive_failures"]) == (1, 1)
+    assert one["last_execution_status"] == "FAILED"
+    assert one["last_execution_error"] == "out of memory"
+    assert one["status"] == "active"
+    # Two more failures, then failed: no fires after the third.
+    assert len(steps["advance_more"]) == 2
+    failed = steps["get_failed"]["data"]
+    assert (failed["execution_count"], failed["consecutive_failures"]) == (3, 3)
+    assert failed["status"] == "failed" and failed.get("next_scheduled_at") is None
+    history = steps["history_failed"]["data"]
+    assert history["total"] == 3
+    assert {e["error"] for e in history["executions"]} == {"out of memory"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -340,6 +341,44 @@ def test_runs_end_and_failures_count(trig: Triggers) -> None:
     assert latest.status == "COMPLETED" and latest.execution_time_ms == 0
 
 
+def test_status_by_patch(trig: Triggers) -> None:
+    created = trig.create(interval(trig.cluster(), 60))
+    update = mixpeek.SharedClustersTriggersModelsUpdateTriggerRequest
+    disabled = trig.api.update_trigger_clusters(created.trigger_id, update(status="disabled"),
+                                                **trig.kw)
+    assert disabled.status is not None and disabled.status.value == "disabled"
+    assert trig.fired(trig.advance(600), created.trigger_id) == []
+    with pytest.raises(BadRequestException):
+        trig.api.update_trigger_clusters(created.trigger_id, update(status="failed"),
+                                         **trig.kw)
+    active = trig.api.update_trigger_clusters(created.trigger_id, update(status="active"),
+                                              **trig.kw)
+    assert active.next_scheduled_at is not None
+    assert len(trig.fired(trig.advance(60), created.trigger_id)) == 1
+    with pytest.raises(NotFoundException):
+        trig.api.update_trigger_clusters("trig_missing", update(description="x"), **trig.kw)
+
+
+def test_history_reads_the_runs_results(trig: Triggers) -> None:
+    trig.server.faults({"task_duration": 0})
+    created = trig.create(interval(trig.cluster(), 60))
+    trig.advance(60)
+    entry = trig.history(created.trigger_id).executions[0]
+    assert entry.status == "COMPLETED"
+    assert entry.num_clusters is not None and entry.num_documents is not None
+
+
+def test_a_run_whose_cluster_is_deleted_mid_run_is_canceled(trig: Triggers) -> None:
+    trig.server.faults({"task_duration": 60})
+    cluster_id = trig.cluster()
+    created = trig.create(interval(cluster_id, 60))
+    trig.advance(60)
+    assert trig.get(created.trigger_id).last_execution_status == "PENDING"
+    call(trig.server, "DELETE", f"/v1/clusters/{cluster_id}", trig.namespace)
+    got = trig.get(created.trigger_id)
+    assert got.last_execution_status == "CANCELED" and got.consecutive_failures == 1
+
+
 def test_a_deleted_clusters_trigger_records_failed_fires(trig: Triggers) -> None:
     cluster_id = trig.cluster()
     created = trig.create(interval(cluster_id, 60))
@@ -395,3 +434,18 @@ def test_conditional_trigger_fires_when_the_metric_crosses(trig: Triggers) -> No
 def test_clock_control_refuses_going_back(tserver: Emulator) -> None:
     response = httpx.post(f"{tserver.base_url}/_emulator/clock/advance", json={"seconds": -1})
     assert response.status_code == 422
+
+
+def test_triggers_and_their_clock_survive_a_restart(tmp_path: Path) -> None:
+    db = tmp_path / "emulator.db"
+    with running_emulator(api_keys=(KEY,), db=db, api_version="1.3.1") as first:
+        trig = Triggers(first, "ns-restart")
+        created = trig.create(interval(trig.cluster(), 3600))
+        trig.advance(3600)
+        before = trig.now()
+    with running_emulator(api_keys=(KEY,), db=db, api_version="1.3.1") as second:
+        trig = Triggers(second, "ns-restart")
+        assert trig.now() >= before
+        got = trig.get(created.trigger_id)
+        assert got.execution_count == 1
+        assert len(trig.fired(trig.advance(3600), created.trigger_id)) == 1

@@ -90,6 +90,27 @@ def scenario_lifecycle(run: TriggersRun) -> None:
     run.fails("get_deleted", lambda: run.triggers.get_trigger_clusters(trigger_id))
 
 
+def scenario_failures(run: TriggersRun) -> None:
+    """Runs that fail at once (the task fault controls): consecutive_failures grows and
+    the trigger becomes failed. The faults are cleared at the end."""
+    cluster = run.create("create_cluster", vector_body(cluster_name="failing"))
+    created = run.create_trigger("create_trigger", {
+        "trigger_type": "interval", "cluster_id": cluster.cluster_id,
+        "schedule_config": {"interval_seconds": 60, "start_immediately": False},
+    })
+    run.control("/_emulator/faults", {"task_duration": 0, "task_failure_rate": 1.0,
+                                      "task_failure_message": "out of memory"})
+    try:
+        run.advance("advance_one", 60)
+        run.ok("get_one", lambda: run.triggers.get_trigger_clusters(created.trigger_id))
+        run.advance("advance_more", 600)
+        run.ok("get_failed", lambda: run.triggers.get_trigger_clusters(created.trigger_id))
+        run.ok("history_failed", lambda: run.triggers.get_trigger_history_clusters(
+            created.trigger_id, mixpeek.TriggerHistoryRequest(status_filter="FAILED")))
+    finally:
+        run.control("/_emulator/faults", {})
+
+
 def scenario_errors(run: TriggersRun) -> None:
     cluster = run.create("create_cluster", vector_body(cluster_name="target"))
     created = run.create_trigger("create_trigger", {
