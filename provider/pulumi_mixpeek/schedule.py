@@ -11,8 +11,9 @@ documents leave a choice, the choice made here (docs/triggers.md says the same):
   (the local server, emulator/, reads the documents the same way);
 - a cron expression is the standard five fields (minute hour day-of-month month day-of-week),
   each ``*``, a number, a range ``a-b``, a step ``*/n`` or ``a-b/n``, or a list of those; month
-  and weekday names (JAN, MON) and the macros ``@yearly @annually @monthly @weekly @daily
-  @midnight @hourly`` are accepted, a seconds field is not;
+  and weekday names (JAN, MON) are accepted; a seconds field and the macros (``@daily``, ...)
+  are not: the API documents neither, and the local server refuses them, so check says which
+  five fields to write instead;
 - timezone: an IANA name the tz database knows (``UTC``, ``Europe/Berlin``);
 - numbers: interval_seconds, event_threshold and check_interval_seconds whole and positive,
   cooldown_seconds whole and not negative, threshold a number;
@@ -40,9 +41,16 @@ SCHEDULE_KEYS: Mapping[str, tuple[str, ...]] = {
     "conditional": ("condition_type", "threshold", "metric", "check_interval_seconds"),
 }
 
-_MACROS = frozenset(
-    {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
-)
+#: The usual cron macros, refused with the five fields they stand for.
+_MACROS = {
+    "@yearly": "0 0 1 1 *",
+    "@annually": "0 0 1 1 *",
+    "@monthly": "0 0 1 * *",
+    "@weekly": "0 0 * * 0",
+    "@daily": "0 0 * * *",
+    "@midnight": "0 0 * * *",
+    "@hourly": "0 * * * *",
+}
 _MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 _DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]
 #: (name, lowest, highest, names) of the five fields.
@@ -69,7 +77,10 @@ def cron_problem(expression: str) -> str | None:
     """What is wrong with a cron expression, or None when it parses."""
     text = expression.strip()
     if text.lower() in _MACROS:
-        return None
+        return (
+            f"is a macro, which the API does not document; write the five fields it stands "
+            f"for: {_MACROS[text.lower()]!r}"
+        )
     parts = text.split()
     if len(parts) != 5:
         return (

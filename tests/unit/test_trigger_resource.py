@@ -171,7 +171,7 @@ def test_unknown_values_are_not_judged_in_preview() -> None:
 
 
 @pytest.mark.parametrize(
-    "expression", ["0 2 * * *", "*/5 * * * *", "0 0 1 JAN *", "0 9-17/2 * * 1-5", "@hourly",
+    "expression", ["0 2 * * *", "*/5 * * * *", "0 0 1 JAN *", "0 9-17/2 * * 1-5",
                    "0,30 * * * SUN", "0 0 * * 7"],
 )
 def test_cron_expressions_that_parse(expression: str) -> None:
@@ -180,10 +180,18 @@ def test_cron_expressions_that_parse(expression: str) -> None:
 
 @pytest.mark.parametrize(
     "expression", ["", "* * * *", "0 0 0 * * *", "x * * * *", "*/0 * * * *", "5-1 * * * *",
-                   "0 0 32 * *", "0 0 * 13 *", "0 0 * * 8", "@every5m"],
+                   "0 0 32 * *", "0 0 * 13 *", "0 0 * * 8", "@every5m",
+                   "@hourly", "@daily"],
 )
 def test_cron_expressions_that_do_not(expression: str) -> None:
     assert cron_problem(expression) is not None
+
+
+def test_a_cron_macro_is_refused_naming_its_five_fields() -> None:
+    assert cron_problem("@daily") == (
+        "is a macro, which the API does not document; write the five fields it stands for: "
+        "'0 0 * * *'"
+    )
 
 
 # -- diff --------------------------------------------------------------------------------------
