@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.engine.helpers import API_KEY, CLUSTER_TYPE, server_clusters
-from tests.support.emulator import Emulator
+from tests.support.emulator import Emulator, running_emulator
 from tests.support.pulumi import REPO, PulumiProject
 
 pytestmark = pytest.mark.engine
@@ -201,7 +201,15 @@ def test_clustering_pipeline(
     assert f"clustering run {outputs['task_id']}" in project.logs()
 
 
-def test_scheduled_clustering(
+def test_scheduled_clustering(tmp_path: Path, bin_dir: Path, namespace: str) -> None:
+    # A server of its own: on the shared one, the trigger this example makes left state that
+    # made tests/engine/test_interrupted_run.py fail when it ran after this test (seen twice;
+    # cause not isolated yet).
+    with running_emulator(api_keys=(API_KEY,)) as emulator:
+        _run_scheduled_clustering(tmp_path, bin_dir, emulator, namespace)
+
+
+def _run_scheduled_clustering(
     tmp_path: Path, bin_dir: Path, emulator: Emulator, namespace: str
 ) -> None:
     def listed() -> list[dict[str, Any]]:
