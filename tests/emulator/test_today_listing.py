@@ -93,5 +93,7 @@ def test_sorts_win_over_sort(today: Emulator, namespace: str, seven: list[str]) 
 def test_list_clusters_get(today: Emulator, namespace: str, seven: list[str]) -> None:
     listed = page(today, namespace, "?page_size=2&page=2&include_total=true", method="GET")
     assert ids(listed) == seven[2:4] and listed["pagination"]["total"] == 7
-    searched = page(today, namespace, "?search=c4", method="GET")
+    # The search also looks in the (random hex) cluster ids, so the needle is not hex.
+    call(today, "PATCH", "/v1/clusters/c4", namespace, json={"description": "the needle"})
+    searched = page(today, namespace, "?search=NEEDLE", method="GET")
     assert [c["cluster_name"] for c in searched["results"]] == ["c4"]
