@@ -262,11 +262,26 @@ def test_up_killed_during_creates_is_recovered(stack: Stack, slow_creates: None)
 
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to find the run's processes")
 def test_refresh_import_pending_creates_drops_them_unread(stack: Stack, slow_creates: None) -> None:
-    """What Pulumi's own non-interactive answer does here (README, "Recovering from an
-    interrupted run"): the CLI turns each named pending create into a pending import, the
-    refresh reads only the resources already in the state, and the new snapshot keeps only
-    pending creates; so the clusters vanish from the state and stay on the server. The
-    pending creates not named are then resolved with ``--strategy recreate``."""
+    """What Pulumi's own non-interactive answer does here (docs/recovering.md, "Recovering
+    from an interrupted run"): the CLI turns each named pending create into a pending import,
+    the refresh reads only the resources already in the state, and the new snapshot keeps
+    only pending creates; so the clusters vanish from the state and stay on the server. The
+    pending creates not named are then resolved with ``--strategy recreate``.
+
+    Why, in the engine source (``github.com/pulumi/pulumi/pkg/v3`` v3.274.1): the flag only
+    rewrites the stack's state before the refresh, turning each named pending operation from
+    ``creating`` into ``importing`` with the given ID (``cmd/pulumi/operations/refresh.go``,
+    ``pendingCreatesToImports``). Nothing in the engine consumes an ``importing`` operation:
+    the refresh plans one step per resource already in the state
+    (``resource/deploy/deployment_executor.go``, ``refresh``), so the provider is never asked
+    to read those IDs, and the snapshot the refresh writes carries forward only pending
+    ``creating`` operations of the previous one (``backend/snapshot.go`` and
+    ``backend/journal.go``, "Track pending create operations from the base snapshot"). The
+    interactive "import" answer of ``pulumi refresh`` makes the same edit. Had the engine made
+    import steps of them, it would still fail with this provider: an import step calls Read
+    with the ID alone, no inputs and no state (``resource/deploy/step.go``,
+    ``ImportStep.Apply``), so the Python dynamic-provider host finds no pickled provider to
+    load (pulumi/pulumi#16175, why ``pulumi import`` does not work for dynamic resources)."""
     run = interrupt_up(stack, 12)
     named, unnamed = run.reached[:1], run.reached[1:]
     imported = {p["urn"]: run.cluster_id(p) for p in named}
