@@ -714,7 +714,7 @@ def render(data: dict[str, Any]) -> str:
 
 
 def readme_block(data: dict[str, Any]) -> str:
-    """The headline figures for the README's performance section."""
+    """The headline figures for docs/performance.md."""
     sizes = _sizes(data)
     n = TARGET_N if TARGET_N in sizes else sizes[-1]
     runs = data["runs"][str(n)]
@@ -761,12 +761,13 @@ def readme_block(data: dict[str, Any]) -> str:
         "Targets missed: "
         + ("; ".join(f"{target}: {figures}" for target, (met, figures) in verdicts.items()
                      if not met) or "none")
-        + ". [`bench/results.md`](bench/results.md) says why, with the profiles.",
+        + ". [`bench/results.md`](../bench/results.md) says why, with the profiles.",
     ])
 
 
 def update_readme(data: dict[str, Any]) -> None:
-    readme = ROOT / "README.md"
+    """Rewrite the block between the bench markers of docs/performance.md."""
+    readme = ROOT / "docs" / "performance.md"
     text = readme.read_text()
     start, end = "<!-- bench:start -->\n", "<!-- bench:end -->"
     head, _, rest = text.partition(start)
@@ -823,8 +824,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs per N (median shown)")
     parser.add_argument("--out", type=Path, default=BENCH, help="where results.* go")
     parser.add_argument("--render", action="store_true",
-                        help="measure nothing: rewrite results.md, the plot and the README "
-                             "from results.json (after editing notes.md)")
+                        help="measure nothing: rewrite results.md, the plot and "
+                             "docs/performance.md from results.json (after editing notes.md)")
     args = parser.parse_args(argv)
     if args.render:
         data = json.loads((args.out / "results.json").read_text())
