@@ -6,8 +6,13 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-EXAMPLES := $(wildcard examples/*/Pulumi.yaml)
-EXAMPLE_VENVS := $(EXAMPLES:Pulumi.yaml=venv/.installed)
+# The Python examples (those with a requirements.txt) each get a venv; the TypeScript and Go
+# ones their npm packages (package-lock.json) and Go modules (go.mod).
+EXAMPLES := $(wildcard examples/*/requirements.txt)
+EXAMPLE_VENVS := $(EXAMPLES:requirements.txt=venv/.installed)
+NODE_EXAMPLES := $(wildcard examples/*/package-lock.json)
+NODE_EXAMPLE_MODULES := $(NODE_EXAMPLES:package-lock.json=node_modules/.installed)
+GO_EXAMPLES := $(dir $(wildcard examples/*/go.mod))
 
 .PHONY: help venv pulumi examples policy sdk lint test demo bench emulator schema dist clean
 
@@ -18,7 +23,7 @@ help:
 	@echo "make bench   # the provider against its floors (bench/results.md); BENCH_ARGS=--large adds N=1000"
 	@echo "make schema  # regenerate schema.json, docs/reference.md and the README's tables"
 	@echo "make dist    # build the wheels and sdists into dist/ (provider; local server)"
-	@echo "make emulator  # run the local Mixpeek API server in the foreground"
+	@echo "make emulator  # run the local Mixpeek API server in the foreground (http://127.0.0.1:8765)"
 	@echo "make sdk     # the official mixpeek SDK $(SDK_TODAY) in its own virtualenv ($(SDK_TODAY_VENV))"
 
 # The provider with its dev tools, and the local server (its own distribution, emulator/).
@@ -39,7 +44,20 @@ examples/%/venv/.installed: examples/%/requirements.txt pyproject.toml
 	cd examples/$* && venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
 	touch $@
 
-examples: $(EXAMPLE_VENVS)
+# npm ci from the lock file; the generated SDK (file:../../sdk/nodejs) is installed as a copy
+# and compiled by its postinstall script, so a regenerated SDK reinstalls.
+examples/%/node_modules/.installed: examples/%/package-lock.json examples/%/package.json \
+		$(wildcard sdk/nodejs/*.ts sdk/nodejs/*/*.ts sdk/nodejs/*/*/*.ts sdk/nodejs/package.json)
+	cd examples/$* && npm ci --no-audit --no-fund
+	touch $@
+
+examples: $(EXAMPLE_VENVS) $(NODE_EXAMPLE_MODULES)
+	@# Go examples: fetch their modules from the proxy and compile them into Go's build cache
+	@# (about a minute the first time on 2 cores, a second after).
+	@for dir in $(GO_EXAMPLES); do \
+		echo "go build ./... in $$dir"; \
+		(cd $$dir && GOTOOLCHAIN=local GOFLAGS=-mod=readonly CGO_ENABLED=0 go build ./...) || exit 1; \
+	done
 
 # The policy pack's own virtualenv (policy/venv), which policy/run-pack starts.
 policy/venv/.installed: policy/requirements.txt pyproject.toml
@@ -88,9 +106,12 @@ bench: venv pulumi examples/quickstart/venv/.installed $(VENV)/.bench-installed
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 # Regenerate schema.json, docs/reference.md and the README's generated tables from the
-# declarations (tests/unit/test_schema.py fails when they are out of date).
+# declarations (tests/unit/test_schema.py fails when they are out of date), then the Node.js
+# and Go SDKs from schema.json (sdk/nodejs, sdk/go; tests/engine/test_sdks.py fails when they
+# are out of date).
 schema: venv
 	$(PY) -m pulumi_mixpeek.schema
+	scripts/generate-sdks
 
 # $(DIST) (dist/): the provider's wheel and sdist (pulumi_mixpeek only), and the local
 # server's (emulator/).
@@ -101,8 +122,8 @@ dist: venv
 	$(PY) -m build --outdir $(DIST) emulator
 
 emulator: venv
-	$(VENV)/bin/mixpeek-emulator --port 8080 --api-key $${MIXPEEK_API_KEY:-sk_local_demo} \
+	$(VENV)/bin/mixpeek-emulator --api-key $${MIXPEEK_API_KEY:-sk_local_demo} \
 		--api-version 1.3.783
 
 clean:
-	rm -rf $(VENV) $(SDK_TODAY_VENV) examples/*/venv policy/venv .mixpeek-emulator .pulumi-state dist build
+	rm -rf $(VENV) $(SDK_TODAY_VENV) examples/*/venv examples/*/node_modules examples/*/bin policy/venv .mixpeek-emulator .pulumi-state dist build
