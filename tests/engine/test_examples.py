@@ -165,7 +165,7 @@ def test_readme_steps_leave_the_repository_clean(name: str, bin_dir: Path, tmp_p
     (tmp_path / "backend").mkdir()
     steps = [
         ["stack", "init", stack],
-        ["config", "set", "mixpeek:endpoint", "http://127.0.0.1:8080"],
+        ["config", "set", "mixpeek:endpoint", "http://127.0.0.1:8765"],
         ["config", "set", "mixpeek:namespace", "demo"],
         ["config", "set", "--secret", "mixpeek:apiKey", "sk_local_demo"],
     ]
