@@ -3,14 +3,17 @@
 Commands that run the program (up, preview, refresh, destroy), and ``import``, which asks
 the program's language runtime for its packages, go through ``scripts/pulumi-run`` (the SDK's
 in-process language runtime; see scripts/pulumi-tools/README.md); every other command is
-plain ``pulumi``. Either way the output and exit code are the CLI's own, and every output is
-kept so tests can check that no secret ever reached a log.
+plain ``pulumi``, and so is every command of a YAML project (``runtime: yaml``), whose
+language host ``pulumi-language-yaml`` sits beside the CLI (scripts/bootstrap-pulumi). Either
+way the output and exit code are the CLI's own, and every output is kept so tests can check
+that no secret ever reached a log.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -152,9 +155,17 @@ class PulumiProject:
             record=record,
         )
 
+    @property
+    def has_language_host(self) -> bool:
+        """A YAML program: the CLI starts ``pulumi-language-yaml`` itself."""
+        manifest = self.root / "Pulumi.yaml"
+        return manifest.exists() and bool(
+            re.search(r"^runtime:\s*yaml\s*$", manifest.read_text(), re.MULTILINE)
+        )
+
     def argv(self, *args: str, plain: bool = False) -> list[str]:
         """The command line ``run`` uses for ``pulumi <args>``."""
-        if args and args[0] in PROGRAM_COMMANDS and not plain:
+        if args and args[0] in PROGRAM_COMMANDS and not plain and not self.has_language_host:
             return [str(self.python), str(PULUMI_RUN), *args, "--non-interactive"]
         return [str(self.bin_dir / "pulumi"), *args, "--non-interactive"]
 
