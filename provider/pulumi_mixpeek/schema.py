@@ -13,9 +13,11 @@ Everything comes from the declarations check and diff use: each resource's decla
 models (object and enum types), the field descriptions, ``config.CONFIG_VARIABLES`` and the
 lookups' argument and result models.
 
-Property names are the API's field names (snake_case): exactly the names the provider's
-inputs and state use, so a provider serving this schema needs no renaming and Pulumi's
-Python generator keeps them as they are (``collection_ids``). Resource tokens follow Pulumi's
+Property names are Pulumi's camelCase (``collectionIds``) of the API's field names
+(``collection_ids``), which the provider's models, inputs and state use: ``snake_schema`` is
+the schema with the models' names, ``package_schema`` renames it, and ``names.Renamer``
+translates values between the two at the native plugin's boundary. Pulumi's Python generator
+spells them in snake_case again. Resource tokens follow Pulumi's
 convention (``mixpeek:index:Cluster``); the dynamic resources keep their own type tokens
 (``pulumi-python:dynamic/mixpeek:Cluster``), which only the engine sees.
 """
@@ -23,6 +25,8 @@ convention (``mixpeek:index:Cluster``); the dynamic resources keep their own typ
 from __future__ import annotations
 
 import argparse
+import copy
+import functools
 import inspect
 import json
 import re
@@ -76,6 +80,7 @@ from .models.declaration import (
     ClusterTriggerDeclaration,
     Mutability,
 )
+from .names import camel
 from .resources import Cluster, ClusterEnrichment, ClusterExecution, ClusterTrigger
 
 __all__ = [
@@ -381,7 +386,33 @@ def _config_variables() -> dict[str, Any]:
 
 
 def package_schema() -> dict[str, Any]:
-    """The Pulumi Package Schema, as a JSON-ready dict."""
+    """The Pulumi Package Schema, as a JSON-ready dict: ``snake_schema()`` with every property
+    name in Pulumi's camelCase (``collectionIds``), which each language's SDK spells its own
+    way (Python ``collection_ids``)."""
+    schema = copy.deepcopy(snake_schema())
+    for resource in schema["resources"].values():
+        _camel_properties(resource, "properties", "required")
+        _camel_properties(resource, "inputProperties", "requiredInputs")
+    for spec in schema["types"].values():
+        _camel_properties(spec, "properties", "required")
+    for function in schema["functions"].values():
+        _camel_properties(function["inputs"], "properties", "required")
+        _camel_properties(function["outputs"], "properties", "required")
+    return schema
+
+
+def _camel_properties(spec: dict[str, Any], properties: str, required: str) -> None:
+    if properties in spec:
+        spec[properties] = {camel(name): prop for name, prop in spec[properties].items()}
+    if required in spec:
+        spec[required] = [camel(name) for name in spec[required]]
+
+
+@functools.cache
+def snake_schema() -> dict[str, Any]:
+    """The schema with the models' own property names (the API's snake_case): what
+    ``names.Renamer`` walks to translate values, and what ``package_schema`` renames. Cached:
+    treat it as read-only."""
     registry = _Types()
     resources = {token(r.name): _resource_spec(r, registry) for r in RESOURCES}
     functions = {token(f.name): _function_spec(f, registry) for f in FUNCTIONS}
@@ -391,8 +422,8 @@ def package_schema() -> dict[str, Any]:
         "displayName": "Mixpeek",
         "version": __version__,
         "description": (
-            "Manage Mixpeek clusters as code: the Mixpeek Clusters API (mixpeek SDK 1.3.1) "
-            "as Pulumi resources."
+            "Manage Mixpeek clusters as code: the Mixpeek Clusters API (API levels of the "
+            "mixpeek SDK 1.3.1 and 1.3.783) as Pulumi resources."
         ),
         "keywords": ["pulumi", "mixpeek", "category/database"],
         "homepage": REPOSITORY,
@@ -540,7 +571,9 @@ def reference_markdown(schema: Mapping[str, Any]) -> str:
         "declarations; do not edit. -->",
         "",
         f"Package `{schema['name']}` {schema['version']}. The machine-readable form of this page "
-        "is [`schema.json`](../schema.json) (a Pulumi Package Schema).",
+        "is [`schema.json`](../schema.json) (a Pulumi Package Schema). Property names are "
+        "shown as Python spells them (`collection_ids`); YAML, TypeScript and Go use the "
+        "schema's camelCase (`collectionIds`).",
         "",
         "## Configuration",
         "",
@@ -646,7 +679,8 @@ def render(root: Path) -> dict[Path, str]:
     schema = package_schema()
     files = {
         root / SCHEMA_FILE: json.dumps(schema, indent=2, ensure_ascii=False) + "\n",
-        root / REFERENCE_FILE: reference_markdown(schema),
+        # Python's names: the page documents the Python faces (schema.json has camelCase).
+        root / REFERENCE_FILE: reference_markdown(snake_schema()),
     }
     readme = root / README_FILE
     if readme.exists():

@@ -57,7 +57,7 @@ def test_import_then_a_program_declaring_it_previews_no_change(stack: Stack) -> 
     (resource,) = stack.project.resources(NATIVE.cluster_type)
     assert resource["id"] == existing_id
     assert resource["protect"] is True  # pulumi import protects what it adopts
-    assert resource["outputs"]["cluster_name"] == "legacy"
+    assert resource["outputs"]["clusterName"] == "legacy"  # the schema's camelCase name
     assert {r["method"] for r in stack.api_requests()} == {"GET"}  # read only
 
     # The program a user then writes (as `pulumi import` would generate it) changes nothing.
@@ -82,10 +82,10 @@ def test_unnamed_cluster_is_created_with_the_name_preview_showed(stack: Stack) -
     stack.declare(products=unnamed)
 
     preview = stack.run("preview", "--diff")
-    (previewed,) = re.findall(r"cluster_name\s*: \"(pulumi-[0-9a-f]{12})\"", preview)
+    (previewed,) = re.findall(r"clusterName\s*: \"(pulumi-[0-9a-f]{12})\"", preview)
     up = stack.run("up", "--yes", "--diff")
     # up shows its own preview, then the update: both name the same cluster.
-    assert set(re.findall(r"cluster_name\s*: \"(pulumi-[0-9a-f]{12})\"", up)) == {previewed}
+    assert set(re.findall(r"clusterName\s*: \"(pulumi-[0-9a-f]{12})\"", up)) == {previewed}
 
     (cluster,) = stack.server_clusters()
     assert cluster["cluster_name"] == previewed

@@ -24,6 +24,7 @@ from pulumi_mixpeek.plugin.provider import MixpeekProvider, ProviderError
 from pulumi_mixpeek.plugin.values import plain_map
 
 from tests.support.pulumi import REPO
+from tests.support.pulumi_names import python_name
 
 pytestmark = pytest.mark.unit
 
@@ -119,14 +120,16 @@ def test_the_plugin_serves_get_cluster_groups() -> None:
     provider = MixpeekProvider()
     server = Server()
     provider._client = lambda: client_at("1.3.783", server)  # type: ignore[method-assign]
-    response = invoke(provider, {"cluster_id": PropertyValue("clust_1")})
+    response = invoke(provider, {"clusterId": PropertyValue("clust_1")})
     assert not response.failures
     result = plain_map(response.return_value)
-    assert ClusterGroupsResponse.model_validate(result) == ClusterGroupsResponse.model_validate(
-        GROUPS
-    )
+    # The schema's camelCase names, as every language's SDK reads them.
+    assert result["clusterId"] == "clust_1" and result["totalGroups"] == 2
+    assert result["groups"][0] == {"clusterId": "cl_0", "label": "Shoes",
+                                   "summary": "Running shoes", "keywords": ["run", "shoe"],
+                                   "memberCount": 20}
     bad = invoke(provider, {"identifier": PropertyValue("clust_1")})
-    assert {f.property for f in bad.failures} == {"cluster_id", "identifier"}
+    assert {f.property for f in bad.failures} == {"clusterId", "identifier"}
     assert server.requests == [("GET", "/v1/clusters/clust_1/groups")]
 
 
@@ -135,7 +138,7 @@ def test_the_plugin_at_the_seed_level_fails_in_words() -> None:
     server = Server()
     provider._client = lambda: client_at("1.3.1", server)  # type: ignore[method-assign]
     with pytest.raises(ProviderError) as failed:
-        invoke(provider, {"cluster_id": PropertyValue("clust_1")})
+        invoke(provider, {"clusterId": PropertyValue("clust_1")})
     assert "1.3.1" in str(failed.value) and "/groups" in str(failed.value)
     assert server.requests == []
 
@@ -143,10 +146,12 @@ def test_the_plugin_at_the_seed_level_fails_in_words() -> None:
 def test_the_schema_and_the_native_face_offer_it() -> None:
     schema = json.loads((REPO / "schema.json").read_text())
     function = schema["functions"][GET_CLUSTER_GROUPS_TOKEN]
-    assert function["inputs"]["required"] == ["cluster_id"]
-    assert set(function["outputs"]["properties"]) == set(ClusterGroupsResponse.model_fields)
+    assert function["inputs"]["required"] == ["clusterId"]
+    assert {python_name(n) for n in function["outputs"]["properties"]} == set(
+        ClusterGroupsResponse.model_fields
+    )
     group = schema["types"]["mixpeek:index:ClusterGroup"]
     assert set(group["properties"]) == {
-        "cluster_id", "label", "summary", "keywords", "member_count",
+        "clusterId", "label", "summary", "keywords", "memberCount",
     }
     assert callable(native.get_cluster_groups)

@@ -38,7 +38,12 @@ class Mocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         self.registered.append((args.typ, args.name, dict(args.inputs)))
-        return "clust_mock", {**args.inputs, "cluster_id": "clust_mock", "namespace_id": "ns_1"}
+        # The native plugin's properties are the schema's camelCase names; the dynamic
+        # provider's are snake_case.
+        native = args.typ.startswith("mixpeek:")
+        ids = {"clusterId" if native else "cluster_id": "clust_mock",
+               "namespaceId" if native else "namespace_id": "ns_1"}
+        return "clust_mock", {**args.inputs, **ids}
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[Any]]:
         return {}, []

@@ -31,11 +31,19 @@ from pulumi_mixpeek.resources.enrichment import ClusterEnrichment as DynamicEnri
 from pulumi_mixpeek.resources.execution import ClusterExecution as DynamicExecution
 
 from tests.support.pulumi import REPO
+from tests.support.pulumi_names import python_name
 from tests.unit.cluster_helpers import URI_A, VECTOR
 
 pytestmark = pytest.mark.unit
 
 URN = f"urn:pulumi:test::proj::{CLUSTER_TOKEN}::products"
+#: What the engine sends the plugin: the schema's camelCase names (written out here, not
+#: derived from the provider's renaming).
+WIRE_VECTOR: dict[str, Any] = {
+    "collectionIds": ["col_a"],
+    "clusterName": "products",
+    "vectorConfig": {"featureUris": [URI_A], "clusteringMethod": "kmeans"},
+}
 KEY = "sk_plugin_unit_SECRET_4242"
 T = TypeVar("T")
 
@@ -84,37 +92,37 @@ def check(news: dict[str, Any], olds: dict[str, Any] | None = None, urn: str = U
 def test_check_names_an_unnamed_cluster_from_its_urn_not_the_random_seed() -> None:
     """The engine draws a new random seed for every run (preview, then up) unless an update
     plan is used; a name from it would change between preview and up."""
-    unnamed = {k: v for k, v in VECTOR.items() if k != "cluster_name"}
+    unnamed = {k: v for k, v in WIRE_VECTOR.items() if k != "clusterName"}
     first = check(unnamed, seed=b"preview")
     again = check(unnamed, seed=b"up")
     other = check(unnamed, urn=URN.replace("::products", "::other"))
-    name = to_plain(first.inputs["cluster_name"])
+    name = to_plain(first.inputs["clusterName"])
     assert name.startswith("pulumi-") and len(name) == len("pulumi-") + 12
-    assert to_plain(again.inputs["cluster_name"]) == name
-    assert to_plain(other.inputs["cluster_name"]) != name
+    assert to_plain(again.inputs["clusterName"]) == name
+    assert to_plain(other.inputs["clusterName"]) != name
     # Later runs keep the name they have.
     kept = check({**unnamed, "description": "new"}, olds=plain_map(first.inputs))
-    assert to_plain(kept.inputs["cluster_name"]) == name
+    assert to_plain(kept.inputs["clusterName"]) == name
 
 
 def test_check_reports_every_bad_property_and_keeps_unknowns_and_secrets() -> None:
-    bad = check({"collection_ids": [], "vector_config": {"clustering_method": "kmeanz"}})
+    bad = check({"collectionIds": [], "vectorConfig": {"clusteringMethod": "kmeanz"}})
     failed = {f.property for f in bad.failures}
-    assert failed >= {"collection_ids", "vector_config.clustering_method"}
+    assert failed >= {"collectionIds", "vectorConfig.clusteringMethod"}
 
     request = CheckRequest(
         URN,
         {},
         {
-            **props(VECTOR),
-            "collection_ids": PropertyValue.computed(),
+            **props(WIRE_VECTOR),
+            "collectionIds": PropertyValue.computed(),
             "metadata": PropertyValue({"k": PropertyValue("v")}, is_secret=True),
         },
         b"seed",
     )
     result = run(MixpeekProvider().check(request))
     assert result.failures == []
-    assert result.inputs["collection_ids"] == PropertyValue(UNKNOWN_SENTINEL)
+    assert result.inputs["collectionIds"] == PropertyValue(UNKNOWN_SENTINEL)
     PropertyValue.marshal_map(result.inputs)  # what the servicer sends must marshal
     assert result.inputs["metadata"].is_secret
 
@@ -126,24 +134,39 @@ def diff(olds: dict[str, Any], news: dict[str, Any]):
 
 
 def test_diff_reports_each_changed_field_with_its_kind() -> None:
-    assert diff(VECTOR, VECTOR).changes is False
+    assert diff(WIRE_VECTOR, WIRE_VECTOR).changes is False
 
-    update = diff(VECTOR, {**VECTOR, "description": "new"})
+    update = diff(WIRE_VECTOR, {**WIRE_VECTOR, "description": "new"})
     assert update.changes is True and update.replaces == []
     assert update.diffs == ["description"]
     assert update.detailed_diff["description"].kind is PropertyDiffKind.ADD
 
-    moved = {**VECTOR, "collection_ids": ["col_b"], "vector_config": {
-        "feature_uris": [URI_A], "clustering_method": "hdbscan"}}
-    replace = diff(VECTOR, moved)
-    assert replace.replaces == ["collection_ids", "vector_config"]
+    moved = {**WIRE_VECTOR, "collectionIds": ["col_b"], "vectorConfig": {
+        "featureUris": [URI_A], "clusteringMethod": "hdbscan"}}
+    replace = diff(WIRE_VECTOR, moved)
+    assert replace.replaces == ["collectionIds", "vectorConfig"]
     assert replace.delete_before_replace  # the name stays: delete first
-    assert replace.detailed_diff["vector_config"].kind is PropertyDiffKind.UPDATE_REPLACE
+    assert replace.detailed_diff["vectorConfig"].kind is PropertyDiffKind.UPDATE_REPLACE
+
+
+def test_diff_reads_a_state_written_before_camel_case() -> None:
+    """A native resource deployed when the plugin spoke snake_case keeps working: keys the
+    schema does not know pass as they are, so its old state still diffs against new inputs."""
+    assert diff(VECTOR, VECTOR).changes is False
+    assert diff(VECTOR, {**VECTOR, "description": "new"}).diffs == ["description"]
+
+
+def test_diff_keeps_the_users_keys_inside_free_form_maps() -> None:
+    """metadata is the user's map: its keys are never renamed (clusterName stays, and so does
+    cluster_name), so they are not a change."""
+    keys = {"metadata": {"cluster_name": "a", "clusterName": "b"}}
+    assert diff({**WIRE_VECTOR, **keys}, {**WIRE_VECTOR, **keys}).changes is False
 
 
 def test_diff_counts_engine_floats_as_the_declared_ints() -> None:
-    olds = {**VECTOR, "vector_config": {**VECTOR["vector_config"], "algorithm_params": {"k": 4}}}
-    news = {**olds, "vector_config": {**olds["vector_config"], "algorithm_params": {"k": 4.0}}}
+    base = WIRE_VECTOR["vectorConfig"]
+    olds = {**WIRE_VECTOR, "vectorConfig": {**base, "algorithmParams": {"k": 4}}}
+    news = {**olds, "vectorConfig": {**olds["vectorConfig"], "algorithmParams": {"k": 4.0}}}
     assert diff(olds, news).changes is False
 
 
@@ -178,7 +201,9 @@ def test_errors_are_one_message_without_the_key(monkeypatch: pytest.MonkeyPatch)
     # Plain http to a remote host: refused before any request, in words, key removed.
     configure(provider, {"apiKey": KEY, "namespace": "ns", "endpoint": f"http://{KEY}.example"}, {})
     # The engine checks with the same provider: the inputs record its endpoint.
-    checked_inputs = run(provider.check(CheckRequest(URN, {}, props(VECTOR), b"seed-1"))).inputs
+    checked_inputs = run(
+        provider.check(CheckRequest(URN, {}, props(WIRE_VECTOR), b"seed-1"))
+    ).inputs
     request = CreateRequest(URN, checked_inputs or {}, 60.0, False)
     with pytest.raises(ProviderError) as raised:
         run(provider.create(request))
@@ -238,13 +263,13 @@ def test_the_plugin_serves_every_resource_and_function_of_the_schema() -> None:
 def test_native_face_matches_the_schema() -> None:
     cluster = SCHEMA["resources"][CLUSTER_TOKEN]
     parameters = inspect.signature(native.Cluster.__init__).parameters
-    assert [p for p in parameters if p not in ("self", "resource_name", "opts")] == list(
-        cluster["inputProperties"]
-    )
+    assert [p for p in parameters if p not in ("self", "resource_name", "opts")] == [
+        python_name(n) for n in cluster["inputProperties"]
+    ]
     required = [p.name for p in parameters.values() if p.default is inspect.Parameter.empty]
     # After self and resource_name (none: a composite cluster may leave collection_ids out).
-    assert required[2:] == cluster.get("requiredInputs", [])
-    assert set(native.Cluster.__annotations__) == set(cluster["properties"])
+    assert required[2:] == [python_name(n) for n in cluster.get("requiredInputs", [])]
+    assert set(native.Cluster.__annotations__) == {python_name(n) for n in cluster["properties"]}
     provider = inspect.signature(native.Provider.__init__).parameters
     names = {
         "api_key": "apiKey",
@@ -272,7 +297,7 @@ def test_native_run_resources_match_the_dynamic_ones_and_the_schema(
     assert native_class.__annotations__ == dynamic_class.__annotations__
     resource = SCHEMA["resources"][token]
     parameters = inspect.signature(native_class.__init__).parameters
-    assert [p for p in parameters if p not in ("self", "resource_name", "opts")] == list(
-        resource["inputProperties"]
-    )
-    assert set(native_class.__annotations__) == set(resource["properties"])
+    assert [p for p in parameters if p not in ("self", "resource_name", "opts")] == [
+        python_name(n) for n in resource["inputProperties"]
+    ]
+    assert set(native_class.__annotations__) == {python_name(n) for n in resource["properties"]}

@@ -199,10 +199,11 @@ def test_polling_backs_off_and_stops_at_the_deadline(capsys: pytest.CaptureFixtu
 @pytest.mark.parametrize(
     ("token", "base", "change", "replaced"),
     [
-        ("ClusterExecution", {"cluster_id": "clust_1", "triggers": ["v1"]},
+        # The schema's camelCase names, as the engine sends them.
+        ("ClusterExecution", {"clusterId": "clust_1", "triggers": ["v1"]},
          {"triggers": ["v2"]}, ["triggers"]),
-        ("ClusterEnrichment", {"clustering_ids": ["clust_1"], "source_collection_id": "col_a"},
-         {"batch_size": 10}, ["batch_size"]),
+        ("ClusterEnrichment", {"clusteringIds": ["clust_1"], "sourceCollectionId": "col_a"},
+         {"batchSize": 10}, ["batchSize"]),
     ],
 )
 def test_the_native_plugin_checks_and_diffs_them(

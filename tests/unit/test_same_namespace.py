@@ -5,6 +5,7 @@ applied by check (an auto-named cluster keeps its name), by the diff of every re
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from pulumi_mixpeek.resources.cluster_provider import ClusterProvider
 from pulumi_mixpeek.resources.enrichment_provider import ClusterEnrichmentProvider
 from pulumi_mixpeek.resources.execution_provider import ClusterExecutionProvider
 
-from tests.unit.cluster_helpers import VECTOR, checked, created_state, outcome
+from tests.unit.cluster_helpers import URI_A, VECTOR, checked, created_state, outcome
 
 pytestmark = pytest.mark.unit
 
@@ -79,9 +80,12 @@ def test_check_through_the_plugin_keeps_the_name_too() -> None:
         assert result.failures == []
         return plain_map(result.inputs)
 
-    first = check({**UNNAMED, "namespace": NAME}, {})
-    again = check({**UNNAMED, "namespace": NAMESPACE_ID}, first)
-    assert again["cluster_name"] == first["cluster_name"]
+    # What the engine sends: the schema's camelCase names.
+    unnamed = {"collectionIds": UNNAMED["collection_ids"],
+               "vectorConfig": {"featureUris": [URI_A], "clusteringMethod": "kmeans"}}
+    first = check({**unnamed, "namespace": NAME}, {})
+    again = check({**unnamed, "namespace": NAMESPACE_ID}, first)
+    assert again["clusterName"] == first["clusterName"]  # the schema's name on the wire
 
 
 # -- diff of each resource ---------------------------------------------------------------
@@ -158,5 +162,7 @@ def test_plugin_diff_of_a_run_or_enrichment_leaves_a_respelled_namespace_out(
     news = cls().check(first, {**declared, "namespace": NAMESPACE_ID}).inputs
     assert plugin_diff(token, state, news).changes is False
     renewed = plugin_diff(token, state, {**news, **change})
-    assert renewed.changes is True and renewed.replaces == list(change)
-    assert renewed.diffs == list(change)
+    # Reported in the schema's camelCase (batch_size: batchSize).
+    wire = [re.sub(r"_(.)", lambda m: m.group(1).upper(), name) for name in change]
+    assert renewed.changes is True and renewed.replaces == wire
+    assert renewed.diffs == wire

@@ -27,6 +27,7 @@ from pulumi_mixpeek.resources.enrichment_provider import ClusterEnrichmentProvid
 from pulumi_mixpeek.resources.execution_provider import ClusterExecutionProvider
 from pulumi_mixpeek.resources.trigger_provider import ClusterTriggerProvider
 
+from tests.support.pulumi_names import python_name
 from tests.unit.cluster_helpers import VECTOR, checked, created_state, outcome
 
 pytestmark = pytest.mark.unit
@@ -36,9 +37,58 @@ REPO = Path(__file__).resolve().parents[2]
 METASCHEMA = Path(__file__).with_name("data") / "pulumi-package-metaschema.json"
 
 
+def _python_view(schema_json: dict[str, Any]) -> dict[str, Any]:
+    """``schema_json`` with each property named as in Python."""
+    view = json.loads(json.dumps(schema_json))
+
+    def rename(spec: dict[str, Any], properties: str, required: str) -> None:
+        if properties in spec:
+            spec[properties] = {python_name(k): v for k, v in spec[properties].items()}
+        if required in spec:
+            spec[required] = [python_name(k) for k in spec[required]]
+
+    for resource in view["resources"].values():
+        rename(resource, "properties", "required")
+        rename(resource, "inputProperties", "requiredInputs")
+    for spec in view["types"].values():
+        rename(spec, "properties", "required")
+    for function in view["functions"].values():
+        rename(function["inputs"], "properties", "required")
+        rename(function["outputs"], "properties", "required")
+    return view
+
+
 @pytest.fixture(scope="module")
-def committed() -> dict[str, Any]:
+def raw() -> dict[str, Any]:
+    """schema.json as committed (camelCase property names)."""
     return json.loads((REPO / "schema.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def committed(raw: dict[str, Any]) -> dict[str, Any]:
+    """schema.json with its properties named as Pulumi's Python generator names them."""
+    return _python_view(raw)
+
+
+def _every_property_name(schema_json: dict[str, Any]) -> list[str]:
+    names: list[str] = []
+    for resource in schema_json["resources"].values():
+        names += [*resource["properties"], *resource["inputProperties"]]
+    for spec in schema_json["types"].values():
+        names += list(spec.get("properties", {}))
+    for function in schema_json["functions"].values():
+        names += [*function["inputs"]["properties"], *function["outputs"]["properties"]]
+    return names
+
+
+def test_property_names_are_camel_case(raw: dict[str, Any]) -> None:
+    names = _every_property_name(raw)
+    assert "collectionIds" in names and "featureUris" in names and "clusterId" in names
+    bad = sorted({n for n in names if "_" in n or not re.fullmatch(r"[a-z][A-Za-z0-9]*|[A-Z]+", n)})
+    assert bad == [], "schema property names must be camelCase"
+    assert list(raw["config"]["variables"]) == [
+        "apiKey", "namespace", "endpoint", "maxRetries", "apiVersion"
+    ]
 
 
 def metaschema_validator() -> jsonschema.protocols.Validator:
@@ -63,13 +113,13 @@ def test_check_reports_a_stale_file(tmp_path: Path) -> None:
     assert schema.main(["--root", str(tmp_path), "--check"]) == 1
 
 
-def test_schema_validates_against_pulumis_metaschema(committed: dict[str, Any]) -> None:
+def test_schema_validates_against_pulumis_metaschema(raw: dict[str, Any]) -> None:
     validator = metaschema_validator()
-    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(committed)]
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(raw)]
     assert errors == []
     # ... and the validator does catch a broken property type.
-    broken = json.loads(json.dumps(committed))
-    broken["resources"]["mixpeek:index:Cluster"]["inputProperties"]["collection_ids"]["type"] = (
+    broken = json.loads(json.dumps(raw))
+    broken["resources"]["mixpeek:index:Cluster"]["inputProperties"]["collectionIds"]["type"] = (
         "list"
     )
     assert list(validator.iter_errors(broken))

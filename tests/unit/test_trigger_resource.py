@@ -72,7 +72,7 @@ def test_the_resource_names_and_pickle() -> None:
 
 # -- check -------------------------------------------------------------------------------------
 def _failures(inputs: dict[str, Any]) -> dict[str, str]:
-    result = ClusterTriggerProvider().check({}, inputs)
+    result = ClusterTriggerProvider().check_inputs({}, inputs)  # by path (test_boundary.py)
     return {f.property: f.reason for f in result.failures or []}
 
 
@@ -132,14 +132,24 @@ def test_every_documented_key_is_required_and_no_other_is_taken() -> None:
     failures = _failures({**CRON, "schedule_config": {"cron_expresion": "0 2 * * *",
                                                       "timezone": "UTC",
                                                       "interval_seconds": 60}})
-    assert set(failures) == {"schedule_config.cron_expression",
-                             "schedule_config.cron_expresion",
+    # The misspelt key stands for the missing cron_expression (said once, on it).
+    assert set(failures) == {"schedule_config.cron_expresion",
                              "schedule_config.interval_seconds"}
     assert "a key of interval triggers" in failures["schedule_config.interval_seconds"]
     interval = _failures({**CRON, "trigger_type": "interval",
                           "schedule_config": {"interval_seconds": 60}})
     assert "needs schedule_config.start_immediately" in interval[
         "schedule_config.start_immediately"]
+
+
+def test_a_misspelt_schedule_key_names_the_nearest_one() -> None:
+    failures = _failures({**CRON, "schedule_config": {"cron_expresion": "0 2 * * *",
+                                                      "timezone": "UTC"}})
+    assert failures["schedule_config.cron_expresion"] == (
+        "a cron trigger's schedule_config takes cron_expression, timezone, not "
+        "'cron_expresion'; did you mean 'cron_expression'?"
+    )
+    assert "schedule_config.cron_expression" not in failures  # said once, on the typo
 
 
 def test_every_problem_at_once_each_under_its_property() -> None:
@@ -393,15 +403,19 @@ def test_get_trigger_history(api: FakeTriggers) -> None:
 def test_the_native_plugin_checks_diffs_and_invokes(api: FakeTriggers) -> None:
     urn = "urn:pulumi:test::proj::mixpeek:index:ClusterTrigger::nightly"
     provider = MixpeekProvider()
-    checked = asyncio.run(provider.check(CheckRequest(urn, {}, property_map(CRON), b"seed")))
+    # What the engine sends: the schema's camelCase names; schedule_config is a free-form
+    # map in the schema (its keys depend on the trigger type), so its keys are the API's.
+    wire = {"clusterId": CRON["cluster_id"], "triggerType": CRON["trigger_type"],
+            "scheduleConfig": CRON["schedule_config"], **PLACE}
+    checked = asyncio.run(provider.check(CheckRequest(urn, {}, property_map(wire), b"seed")))
     assert checked.failures == []
     bad = asyncio.run(provider.check(CheckRequest(urn, {}, property_map(
-        {**CRON, "schedule_config": {"cron_expression": "0 2 * *", "timezone": "UTC"}}),
+        {**wire, "scheduleConfig": {"cron_expression": "0 2 * *", "timezone": "UTC"}}),
         b"seed")))
-    assert [f.property for f in bad.failures] == ["schedule_config.cron_expression"]
+    assert [f.property for f in bad.failures] == ["scheduleConfig.cron_expression"]
     olds = plain_map(checked.inputs)
-    for change, replaces in (({"description": "x"}, []), ({"cluster_id": "clust_2"},
-                                                           ["cluster_id"])):
+    for change, replaces in (({"description": "x"}, []), ({"clusterId": "clust_2"},
+                                                           ["clusterId"])):
         news = property_map({**olds, **change})
         diff = asyncio.run(provider.diff(DiffRequest(urn, "trig_1", checked.inputs, news, [])))
         assert diff.changes is True and diff.replaces == replaces
@@ -409,8 +423,8 @@ def test_the_native_plugin_checks_diffs_and_invokes(api: FakeTriggers) -> None:
     monkey_client = pulumi_mixpeek.resources.base.shared_client  # type: ignore[attr-defined]
     provider._client = lambda: monkey_client(None)  # type: ignore[method-assign]
     answer = asyncio.run(provider.invoke(InvokeRequest(
-        "mixpeek:index:getTriggerHistory", property_map({"trigger_id": trigger_id}))))
-    assert plain_map(answer.return_value)["executions"][0]["job_id"] == "job_1"
+        "mixpeek:index:getTriggerHistory", property_map({"triggerId": trigger_id}))))
+    assert plain_map(answer.return_value)["executions"][0]["jobId"] == "job_1"
 
 
 # -- the wire models are the SDK's -------------------------------------------------------------

@@ -14,6 +14,7 @@ import pulumi
 
 from .._constants import CLUSTER_TOKEN
 from ..resources.cluster import ClusterBase
+from ._wire import register
 
 __all__ = ["Cluster"]
 
@@ -27,4 +28,4 @@ class Cluster(ClusterBase, pulumi.CustomResource):
     def _register(
         self, resource_name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None
     ) -> None:
-        pulumi.CustomResource.__init__(self, CLUSTER_TOKEN, resource_name, props, opts)
+        register(self, CLUSTER_TOKEN, resource_name, props, opts)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-import pulumi.runtime
 
 from .._constants import (
     GET_CLUSTER_GROUPS_TOKEN,
@@ -21,14 +20,15 @@ from .._constants import (
 )
 from ..lookups import ListClustersResult
 from ..models import ClusterGroupsResponse, ClusterMetadata, TriggerHistoryResponse
+from ._wire import invoke
 
 __all__ = ["get_cluster", "get_cluster_groups", "get_trigger_history", "list_clusters"]
 
 
 def get_cluster(identifier: str, opts: pulumi.InvokeOptions | None = None) -> ClusterMetadata:
     """The cluster with this id or name (1 GET); fails when there is none."""
-    result = pulumi.runtime.invoke(GET_CLUSTER_TOKEN, {"identifier": identifier}, opts)
-    return ClusterMetadata.model_validate(result.value)
+    result = invoke(GET_CLUSTER_TOKEN, {"identifier": identifier}, opts)
+    return ClusterMetadata.model_validate(result)
 
 
 def get_cluster_groups(
@@ -36,8 +36,8 @@ def get_cluster_groups(
 ) -> ClusterGroupsResponse:
     """The groups of the cluster's last run (1 GET); API level 1.3.783 only (the provider's
     ``apiVersion``): at 1.3.1 it fails saying the level lacks it."""
-    result = pulumi.runtime.invoke(GET_CLUSTER_GROUPS_TOKEN, {"cluster_id": cluster_id}, opts)
-    return ClusterGroupsResponse.model_validate(result.value)
+    result = invoke(GET_CLUSTER_GROUPS_TOKEN, {"cluster_id": cluster_id}, opts)
+    return ClusterGroupsResponse.model_validate(result)
 
 
 def list_clusters(
@@ -47,8 +47,8 @@ def list_clusters(
 ) -> list[ClusterMetadata]:
     """Every cluster matching ``search`` and ``filters``, fetched page by page."""
     args = {"search": search, "filters": filters}
-    result = pulumi.runtime.invoke(LIST_CLUSTERS_TOKEN, args, opts)
-    return ListClustersResult.model_validate(result.value).clusters
+    result = invoke(LIST_CLUSTERS_TOKEN, args, opts)
+    return ListClustersResult.model_validate(result).clusters
 
 
 def get_trigger_history(
@@ -66,5 +66,5 @@ def get_trigger_history(
         "limit": limit,
         "status_filter": status_filter,
     }
-    result = pulumi.runtime.invoke(GET_TRIGGER_HISTORY_TOKEN, args, opts)
-    return TriggerHistoryResponse.model_validate(result.value)
+    result = invoke(GET_TRIGGER_HISTORY_TOKEN, args, opts)
+    return TriggerHistoryResponse.model_validate(result)

@@ -14,6 +14,7 @@ import pulumi
 from .._constants import ENRICHMENT_TOKEN, EXECUTION_TOKEN
 from ..resources.enrichment import ClusterEnrichmentBase
 from ..resources.execution import ClusterExecutionBase
+from ._wire import register
 
 __all__ = ["ClusterEnrichment", "ClusterExecution"]
 
@@ -27,7 +28,7 @@ class ClusterExecution(ClusterExecutionBase, pulumi.CustomResource):
     def _register(
         self, resource_name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None
     ) -> None:
-        pulumi.CustomResource.__init__(self, EXECUTION_TOKEN, resource_name, props, opts)
+        register(self, EXECUTION_TOKEN, resource_name, props, opts)
 
 
 class ClusterEnrichment(ClusterEnrichmentBase, pulumi.CustomResource):
@@ -39,4 +40,4 @@ class ClusterEnrichment(ClusterEnrichmentBase, pulumi.CustomResource):
     def _register(
         self, resource_name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None
     ) -> None:
-        pulumi.CustomResource.__init__(self, ENRICHMENT_TOKEN, resource_name, props, opts)
+        register(self, ENRICHMENT_TOKEN, resource_name, props, opts)

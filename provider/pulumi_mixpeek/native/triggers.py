@@ -11,6 +11,7 @@ import pulumi
 
 from .._constants import TRIGGER_TOKEN
 from ..resources.trigger import ClusterTriggerBase
+from ._wire import register
 
 __all__ = ["ClusterTrigger"]
 
@@ -24,4 +25,4 @@ class ClusterTrigger(ClusterTriggerBase, pulumi.CustomResource):
     def _register(
         self, resource_name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None
     ) -> None:
-        pulumi.CustomResource.__init__(self, TRIGGER_TOKEN, resource_name, props, opts)
+        register(self, TRIGGER_TOKEN, resource_name, props, opts)

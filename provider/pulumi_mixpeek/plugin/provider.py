@@ -10,7 +10,10 @@ provider's own method, called with plain values (``values.py``). What the native
   created (see ``check``);
 - a detailed diff, so ``replaceOnChanges``, ``ignoreChanges`` and the preview's
   ``[diff: ~field]`` work as under the dynamic host;
-- errors as one message, with the API key removed (``server.py`` sends it without traceback).
+- errors as one message, with the API key removed (``server.py`` sends it without traceback);
+- Pulumi's camelCase property names on the wire (``collectionIds``), translated to and from
+  the models' snake_case by the schema (``names.py``), so every language's SDK and YAML use
+  the schema's names while the rules keep theirs.
 
 Calls run in worker threads (the client is synchronous), so the engine's parallel steps run
 in parallel.
@@ -87,6 +90,7 @@ from ..models.declaration import (
     ClusterExecutionDeclaration,
     ClusterTriggerDeclaration,
 )
+from ..names import renamer
 from ..normalize import canonical_inputs
 from ..resources.cluster_provider import ClusterProvider
 from ..resources.enrichment_provider import ClusterEnrichmentProvider
@@ -157,6 +161,28 @@ def _config_getter(request: ConfigureRequest) -> Callable[[str], Any]:
         return None if is_unknown(value) else value
 
     return get
+
+
+def _resource_properties(token: str) -> Mapping[str, Any]:
+    """The (snake_case) property specs of a resource type in the schema."""
+    properties: Mapping[str, Any] = renamer()[1]["resources"][token]["properties"]
+    return properties
+
+
+def _to_snake(token: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """A resource's property values as the engine sends them (camelCase), in the models'
+    names; a key the schema does not know (a state from before the rename) is kept."""
+    renamed: dict[str, Any] = renamer()[0].to_snake(values, _resource_properties(token))
+    return renamed
+
+
+def _to_camel(token: str, values: Mapping[str, Any] | None) -> dict[str, Any]:
+    renamed: dict[str, Any] = renamer()[0].to_camel(values or {}, _resource_properties(token))
+    return renamed
+
+
+def _camel_path(token: str, path: str) -> str:
+    return renamer()[0].path(path, _resource_properties(token))
 
 
 class MixpeekProvider(Provider):
@@ -247,21 +273,26 @@ class MixpeekProvider(Provider):
         # plan carries it over (pkg/resource/deploy/step_generator.go in pulumi 3.274), so
         # preview and up would show different names. The declaration is hashed in as well
         # (generate_cluster_name), so a replacement still gets a new name.
+        token = request.type
         result = resource.provider.check(
-            plain_map(request.old_inputs),
-            plain_map(request.new_inputs),
+            _to_snake(token, plain_map(request.old_inputs)),
+            _to_snake(token, plain_map(request.new_inputs)),
             random_seed=request.urn.encode(),
         )
         return CheckResponse(
-            inputs=property_map(result.inputs or {}, secret_keys(request.new_inputs)),
-            failures=[CheckFailure(f.property, f.reason) for f in result.failures or []],
+            inputs=property_map(_to_camel(token, result.inputs), secret_keys(request.new_inputs)),
+            failures=[
+                CheckFailure(_camel_path(token, f.property), f.reason)
+                for f in result.failures or []
+            ],
         )
 
     @_errors_as_messages
     async def diff(self, request: DiffRequest) -> DiffResponse:
         resource = self._resource(request.type)
-        olds = plain_map(request.old_state)
-        news = plain_map(request.new_inputs)
+        token = request.type
+        olds = _to_snake(token, plain_map(request.old_state))
+        news = _to_snake(token, plain_map(request.new_inputs))
         result = resource.provider.diff(request.resource_id, olds, news)
         if result.changes is False:
             return DiffResponse(changes=False)
@@ -271,11 +302,13 @@ class MixpeekProvider(Provider):
         return DiffResponse(
             # True with nothing changed: a recorded run to follow (execution_provider.diff).
             changes=bool(changed) or result.changes is True,
-            replaces=sorted(replaces),
+            replaces=sorted(_camel_path(token, name) for name in replaces),
             delete_before_replace=bool(result.delete_before_replace),
-            diffs=changed,
+            diffs=[_camel_path(token, name) for name in changed],
             detailed_diff={
-                name: PropertyDiff(_diff_kind(name in old, name in new, name in replaces), True)
+                _camel_path(token, name): PropertyDiff(
+                    _diff_kind(name in old, name in new, name in replaces), True
+                )
                 for name in changed
             },
         )
@@ -284,46 +317,51 @@ class MixpeekProvider(Provider):
     @_errors_as_messages
     async def create(self, request: CreateRequest) -> CreateResponse:
         resource = self._resource(request.type)
+        token = request.type
         result = await asyncio.to_thread(
-            resource.provider.create, plain_map(request.properties)
+            resource.provider.create, _to_snake(token, plain_map(request.properties))
         )
         return CreateResponse(
             resource_id=result.id,
-            properties=property_map(result.outs or {}, secret_keys(request.properties)),
+            properties=property_map(_to_camel(token, result.outs), secret_keys(request.properties)),
         )
 
     @_errors_as_messages
     async def read(self, request: ReadRequest) -> ReadResponse:
         resource = self._resource(request.type)
-        state = {**plain_map(request.inputs), **plain_map(request.properties)}
+        token = request.type
+        state = _to_snake(token, {**plain_map(request.inputs), **plain_map(request.properties)})
         result = await asyncio.to_thread(resource.provider.read, request.resource_id, state)
         if not result.id:
             return ReadResponse(resource_id="")
         secrets = secret_keys(request.properties) | secret_keys(request.inputs)
         return ReadResponse(
             resource_id=result.id,
-            properties=property_map(result.outs or {}, secrets),
-            inputs=property_map(result.inputs or {}, secrets),
+            properties=property_map(_to_camel(token, result.outs), secrets),
+            inputs=property_map(_to_camel(token, result.inputs), secrets),
         )
 
     @_errors_as_messages
     async def update(self, request: UpdateRequest) -> UpdateResponse:
         resource = self._resource(request.type)
+        token = request.type
         result = await asyncio.to_thread(
             resource.provider.update,
             request.resource_id,
-            plain_map(request.olds),
-            plain_map(request.news),
+            _to_snake(token, plain_map(request.olds)),
+            _to_snake(token, plain_map(request.news)),
         )
         return UpdateResponse(
-            properties=property_map(result.outs or {}, secret_keys(request.news))
+            properties=property_map(_to_camel(token, result.outs), secret_keys(request.news))
         )
 
     @_errors_as_messages
     async def delete(self, request: DeleteRequest) -> None:
         resource = self._resource(request.type)
         await asyncio.to_thread(
-            resource.provider.delete, request.resource_id, plain_map(request.properties)
+            resource.provider.delete,
+            request.resource_id,
+            _to_snake(request.type, plain_map(request.properties)),
         )
 
     @_errors_as_messages
@@ -332,45 +370,56 @@ class MixpeekProvider(Provider):
         settings: ``getCluster`` (1 GET), ``getClusterGroups`` (1 GET; API level 1.3.783
         only), ``listClusters`` (1 list call per page), ``getTask`` (1 GET) and
         ``getTriggerHistory`` (1 POST .../history)."""
-        args = plain_map(request.args)
+        function = renamer()[1]["functions"].get(request.tok)
+        if function is None:
+            raise ProviderError(
+                f"The mixpeek provider has no function {request.tok!r}; it serves "
+                f"{GET_CLUSTER_TOKEN}, {GET_CLUSTER_GROUPS_TOKEN}, {LIST_CLUSTERS_TOKEN}, "
+                f"{GET_TASK_TOKEN} and {GET_TRIGGER_HISTORY_TOKEN}."
+            )
+        names = renamer()[0]
+        inputs, outputs = function["inputs"]["properties"], function["outputs"]["properties"]
+        args = names.to_snake(plain_map(request.args), inputs)
         try:
-            if request.tok == GET_CLUSTER_TOKEN:
-                identifier = GetClusterArgs.model_validate(args).identifier
-                meta = await asyncio.to_thread(self._client().get_cluster, identifier)
-                return InvokeResponse(property_map(meta.model_dump(mode="json")))
-            if request.tok == GET_CLUSTER_GROUPS_TOKEN:
-                cluster_id = GetClusterGroupsArgs.model_validate(args).cluster_id
-                groups = await asyncio.to_thread(self._client().get_cluster_groups, cluster_id)
-                return InvokeResponse(property_map(groups.model_dump(mode="json")))
-            if request.tok == LIST_CLUSTERS_TOKEN:
-                query = ListClustersRequest.model_validate(
-                    {k: v for k, v in args.items() if v is not None}
-                )
-                found = await asyncio.to_thread(lambda: list(self._client().iter_clusters(query)))
-                listed = ListClustersResult(clusters=found).model_dump(mode="json")
-                return InvokeResponse(property_map(listed))
-            if request.tok == GET_TRIGGER_HISTORY_TOKEN:
-                history_args = GetTriggerHistoryArgs.model_validate(
-                    {k: v for k, v in args.items() if v is not None}
-                )
-                page = TriggerHistoryRequest.model_validate(
-                    history_args.model_dump(exclude={"trigger_id"})
-                )
-                history = await asyncio.to_thread(
-                    self._client().get_trigger_history, history_args.trigger_id, page
-                )
-                return InvokeResponse(property_map(history.model_dump(mode="json")))
-            if request.tok == GET_TASK_TOKEN:
-                task_id = GetTaskArgs.model_validate(args).task_id
-                task = await asyncio.to_thread(self._client().get_task, task_id)
-                return InvokeResponse(property_map(task.model_dump(mode="json")))
+            result = await self._lookup(request.tok, args)
         except ValidationError as exc:
-            return InvokeResponse(failures=_failures(exc))
-        raise ProviderError(
-            f"The mixpeek provider has no function {request.tok!r}; it serves "
-            f"{GET_CLUSTER_TOKEN}, {GET_CLUSTER_GROUPS_TOKEN}, {LIST_CLUSTERS_TOKEN}, "
-            f"{GET_TASK_TOKEN} and {GET_TRIGGER_HISTORY_TOKEN}."
-        )
+            return InvokeResponse(
+                failures=[
+                    CheckFailure(names.path(f.property, inputs), f.reason) for f in _failures(exc)
+                ]
+            )
+        return InvokeResponse(property_map(names.to_camel(result, outputs)))
+
+    async def _lookup(self, token: str, args: dict[str, Any]) -> dict[str, Any]:
+        """The function ``token`` with snake_case ``args``: its result, snake_case."""
+        found: Any
+        if token == GET_CLUSTER_TOKEN:
+            identifier = GetClusterArgs.model_validate(args).identifier
+            found = await asyncio.to_thread(self._client().get_cluster, identifier)
+        elif token == GET_CLUSTER_GROUPS_TOKEN:
+            cluster_id = GetClusterGroupsArgs.model_validate(args).cluster_id
+            found = await asyncio.to_thread(self._client().get_cluster_groups, cluster_id)
+        elif token == LIST_CLUSTERS_TOKEN:
+            query = ListClustersRequest.model_validate(
+                {k: v for k, v in args.items() if v is not None}
+            )
+            clusters = await asyncio.to_thread(lambda: list(self._client().iter_clusters(query)))
+            found = ListClustersResult(clusters=clusters)
+        elif token == GET_TRIGGER_HISTORY_TOKEN:
+            history_args = GetTriggerHistoryArgs.model_validate(
+                {k: v for k, v in args.items() if v is not None}
+            )
+            page = TriggerHistoryRequest.model_validate(
+                history_args.model_dump(exclude={"trigger_id"})
+            )
+            found = await asyncio.to_thread(
+                self._client().get_trigger_history, history_args.trigger_id, page
+            )
+        else:  # GET_TASK_TOKEN, the last function of the schema
+            task_id = GetTaskArgs.model_validate(args).task_id
+            found = await asyncio.to_thread(self._client().get_task, task_id)
+        dumped: dict[str, Any] = found.model_dump(mode="json")
+        return dumped
 
     def _client(self) -> MixpeekClient:
         return shared_client(self._settings)
