@@ -439,7 +439,13 @@ def snake_schema() -> dict[str, Any]:
         "resources": resources,
         "functions": functions,
         "types": dict(sorted(registry.types.items())),
-        "language": {"python": {"packageName": "pulumi_mixpeek"}},
+        "language": {
+            "python": {"packageName": "pulumi_mixpeek"},
+            # The generated SDKs' names (scripts/generate-sdks, sdk/): the npm package, and the
+            # Go import path of the module sdk/go.
+            "nodejs": {"packageName": "@mixpeek/pulumi-mixpeek"},
+            "go": {"importBasePath": "github.com/mixpeek/pulumi-mixpeek/sdk/go/mixpeek"},
+        },
     }
 
 
