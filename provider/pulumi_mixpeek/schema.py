@@ -440,7 +440,10 @@ def snake_schema() -> dict[str, Any]:
         "functions": functions,
         "types": dict(sorted(registry.types.items())),
         "language": {
-            "python": {"packageName": "pulumi_mixpeek"},
+            # The module that declares these tokens: Pulumi's Python program generator writes
+            # `import <packageName> as mixpeek` in the code `pulumi import` generates
+            # (pkg/v3 codegen/python/gen_program.go), and `pulumi_mixpeek` is the dynamic face.
+            "python": {"packageName": "pulumi_mixpeek.native"},
             # The generated SDKs' names (scripts/generate-sdks, sdk/): the npm package, and the
             # Go import path of the module sdk/go.
             "nodejs": {"packageName": "@mixpeek/pulumi-mixpeek"},

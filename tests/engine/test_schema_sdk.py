@@ -1,10 +1,13 @@
 """schema.json through Pulumi's own tools: the schema binder and the Python code generator
 (``pkg/v3/codegen/schema`` and ``codegen/python.GeneratePackage``, the code behind
 ``pulumi package gen-sdk --language python``), run by ``scripts/pulumi-tools/schema-sdk``.
-The generated SDK is imported and compared with the provider's Python classes."""
+The generated SDK is imported and compared with the provider's Python classes: the generated
+package is ``pulumi_mixpeek.native`` (the schema's ``language.python.packageName``), the module
+``pulumi import`` names in the code it writes, so its enums must be the native face's."""
 
 from __future__ import annotations
 
+import enum
 import inspect
 import json
 import os
@@ -26,12 +29,19 @@ pytestmark = [pytest.mark.engine, pytest.mark.timeout(1800)]
 
 TOOLS = REPO / "scripts" / "pulumi-tools"
 
-# Run in a fresh interpreter with the generated package first on sys.path, so that
-# `pulumi_mixpeek` there is the generated SDK, not this repository's package.
+# Run in a fresh interpreter that loads the generated package from its directory (named
+# after the schema's packageName, `pulumi_mixpeek.native`) as the module of that name, so that
+# it is the generated SDK, not this repository's package. (Its _utilities reads the version of
+# the distribution its name starts with, `pulumi_mixpeek`, installed here.)
 INSPECT = r"""
-import dataclasses, inspect, json, sys
-sys.path.insert(0, sys.argv[1])
-import pulumi_mixpeek as sdk
+import dataclasses, enum, importlib.util, inspect, json, sys
+directory, name = sys.argv[1:]
+spec = importlib.util.spec_from_file_location(
+    name, directory + "/__init__.py", submodule_search_locations=[directory]
+)
+sdk = importlib.util.module_from_spec(spec)
+sys.modules[spec.name] = sdk
+spec.loader.exec_module(sdk)
 
 def params(fn):
     return {
@@ -39,6 +49,9 @@ def params(fn):
         for name, p in inspect.signature(fn).parameters.items()
         if name not in ("__self__", "self", "resource_name", "opts", "__props__")
     }
+
+def enum_kind(cls):
+    return "str" if issubclass(cls, str) else "int" if issubclass(cls, int) else "other"
 
 print(json.dumps({
     "file": sdk.__file__,
@@ -48,6 +61,11 @@ print(json.dumps({
     },
     "functions": {name: params(getattr(sdk, name)) for name in ("get_cluster", "list_clusters")},
     "provider": params(sdk.ProviderArgs.__init__),
+    "enums": {
+        name: {"kind": enum_kind(cls), "members": {m.name: m.value for m in cls}}
+        for name, cls in vars(sdk).items()
+        if inspect.isclass(cls) and issubclass(cls, enum.Enum) and cls.__module__ != "enum"
+    },
 }))
 """
 
@@ -87,8 +105,9 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def sdk(generated: Path) -> dict[str, Any]:
+    package = json.loads((REPO / "schema.json").read_text())["language"]["python"]["packageName"]
     result = subprocess.run(
-        [sys.executable, "-c", INSPECT, str(generated)],
+        [sys.executable, "-c", INSPECT, str(generated / package), package],
         capture_output=True,
         text=True,
         check=True,
@@ -135,3 +154,21 @@ def test_generated_functions_and_provider(sdk: dict[str, Any]) -> None:
     declared = {re.sub(r"(?<!^)(?=[A-Z])", "_", v.name).lower() for v in CONFIG_VARIABLES}
     assert declared >= {"api_key", "endpoint", "namespace", "max_retries"}
     assert sdk["provider"] == dict.fromkeys(declared, False)
+
+
+def test_generated_enums_are_the_native_faces(sdk: dict[str, Any]) -> None:
+    """The code `pulumi import` writes names these classes and members in the package it
+    imports (`pulumi_mixpeek.native`); each must be there, a str or int enum of the same
+    values, so that the program it is pasted into runs."""
+    from pulumi_mixpeek import native
+
+    assert sdk["enums"]
+    ours = {
+        name: {
+            "kind": "str" if issubclass(cls, str) else "int" if issubclass(cls, int) else "other",
+            "members": {member.name: member.value for member in cls},
+        }
+        for name in native.__all__
+        if isinstance(cls := getattr(native, name), type) and issubclass(cls, enum.Enum)
+    }
+    assert ours == sdk["enums"]
