@@ -59,6 +59,7 @@ def test_examples_are_all_covered() -> None:
         "multi-cluster",
         "quickstart",
         "scheduled-clustering",
+        "yaml-quickstart",  # plain `pulumi`, YAML language host: tests/engine/test_yaml_engine.py
     ]
 
 
