@@ -56,9 +56,11 @@ def test_examples_are_all_covered() -> None:
     assert sorted(p.name for p in EXAMPLES.iterdir() if (p / "Pulumi.yaml").exists()) == [
         "attribute-hierarchy",
         "clustering-pipeline",
+        "go-quickstart",  # Automation API inline: tests/engine/test_languages_engine.py
         "multi-cluster",
         "quickstart",
         "scheduled-clustering",
+        "typescript-quickstart",  # Automation API inline: tests/engine/test_languages_engine.py
         "yaml-quickstart",  # plain `pulumi`, YAML language host: tests/engine/test_yaml_engine.py
     ]
 
