@@ -22,7 +22,7 @@ help:
 	@echo "make lint    # ruff + mypy"
 	@echo "make bench   # the provider against its floors (bench/results.md); BENCH_ARGS=--large adds N=1000"
 	@echo "make schema  # regenerate schema.json, docs/reference.md and the README's tables"
-	@echo "make dist    # build the wheels and sdists into dist/ (provider; local server)"
+	@echo "make dist    # build the wheels and sdists into dist/ (provider; local server) and the plugin archive"
 	@echo "make emulator  # run the local Mixpeek API server in the foreground (http://127.0.0.1:8765)"
 	@echo "make sdk     # the official mixpeek SDK $(SDK_TODAY) in its own virtualenv ($(SDK_TODAY_VENV))"
 
@@ -87,7 +87,7 @@ $(SDK_TODAY_VENV)/.installed: $(SDK_TODAY_REQUIREMENTS)
 sdk: $(SDK_TODAY_VENV)/.installed
 
 lint: venv
-	$(VENV)/bin/ruff check provider emulator policy tests scripts/pulumi-run scripts/recover-pending scripts/demo bench
+	$(VENV)/bin/ruff check provider emulator policy tests scripts/pulumi-run scripts/recover-pending scripts/demo scripts/plugin-archive bench
 	$(VENV)/bin/mypy
 
 test: venv pulumi examples policy sdk lint
@@ -113,13 +113,18 @@ schema: venv
 	$(PY) -m pulumi_mixpeek.schema
 	scripts/generate-sdks
 
-# $(DIST) (dist/): the provider's wheel and sdist (pulumi_mixpeek only), and the local
-# server's (emulator/).
+# $(DIST) (dist/): the provider's wheel and sdist (pulumi_mixpeek only), the local server's
+# (emulator/), and the plugin archive for `pulumi plugin install resource mixpeek <version>
+# --file` (pulumi-resource-mixpeek-v<version>-linux-amd64.tar.gz: the wheel and its
+# dependencies vendored for each CPython in PLUGIN_PYTHONS; scripts/plugin-archive/build.py).
 DIST ?= dist
+PLUGIN_PYTHONS ?= 3.11 3.12 3.13 3.14
 dist: venv
 	rm -rf $(DIST)
 	$(PY) -m build --outdir $(DIST) .
 	$(PY) -m build --outdir $(DIST) emulator
+	$(PY) scripts/plugin-archive/build.py $(DIST)/pulumi_mixpeek-*.whl $(DIST) \
+		$(addprefix --python ,$(PLUGIN_PYTHONS))
 
 emulator: venv
 	$(VENV)/bin/mixpeek-emulator --api-key $${MIXPEEK_API_KEY:-sk_local_demo} \

@@ -10,6 +10,8 @@ import os
 import re
 import shutil
 import subprocess
+import sys
+import tarfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,6 +75,7 @@ def test_dist_builds_wheels_and_sdists(dist: Path) -> None:
     assert names == [
         "mixpeek_emulator-0.1.0-py3-none-any.whl",
         "mixpeek_emulator-0.1.0.tar.gz",
+        "pulumi-resource-mixpeek-v0.1.0-linux-amd64.tar.gz",
         "pulumi_mixpeek-0.1.0-py3-none-any.whl",
         "pulumi_mixpeek-0.1.0.tar.gz",
     ]
@@ -151,4 +154,50 @@ def test_wheel_runs_a_copied_example_outside_the_repository(
     project.run("destroy", "--yes")
     assert server_clusters(emulator, namespace) == []
     assert project.resources(CLUSTER_TYPE) == []
+    assert API_KEY not in project.logs()
+
+
+def test_plugin_archive_installs_and_runs_the_yaml_example(
+    dist: Path, outside: Path, bin_dir: Path, emulator: Emulator, namespace: str
+) -> None:
+    """The archive as docs/yaml.md installs it, into a private PULUMI_HOME; the plugin is on
+    no PATH, so the engine can only run the installed one (with the system's python3)."""
+    archive = dist / "pulumi-resource-mixpeek-v0.1.0-linux-amd64.tar.gz"
+    with tarfile.open(archive) as tar:
+        launcher = tar.getmember("pulumi-resource-mixpeek")
+        assert launcher.isfile() and launcher.mode & 0o111
+        assert "lib/common/pulumi_mixpeek/plugin/server.py" in tar.getnames()
+
+    project_dir = outside / "yaml-quickstart"
+    shutil.copytree(
+        REPO / "examples" / "yaml-quickstart", project_dir,
+        ignore=shutil.ignore_patterns("Pulumi.*.yaml"),
+    )
+    project = PulumiProject.create(project_dir, bin_dir, stack="dev")
+    venv_bin = str(Path(sys.executable).parent)
+    path = os.pathsep.join(
+        [str(bin_dir), *(p for p in os.environ["PATH"].split(os.pathsep) if p != venv_bin)]
+    )
+    project.extra_env["PATH"] = path
+    assert shutil.which("pulumi-resource-mixpeek", path=path) is None
+    python3 = run("python3", "-c", "import sys; print(sys.version_info >= (3, 11))")
+    assert python3.strip() == "True", "the plugin runs with python3 from PATH: 3.11 or newer"
+
+    project.run("plugin", "install", "resource", "mixpeek", "0.1.0", "--file", str(archive))
+    installed = project_dir / ".pulumi-home" / "plugins" / "resource-mixpeek-v0.1.0"
+    assert (installed / "pulumi-resource-mixpeek").is_file()
+    project.set_config("mixpeek:endpoint", emulator.base_url)
+    project.set_config("mixpeek:namespace", namespace)
+    project.set_config("mixpeek:apiKey", API_KEY, secret=True)
+
+    project.run("up", "--yes")
+    clusters = {c["cluster_name"]: c for c in server_clusters(emulator, namespace)}
+    assert set(clusters) == {"yaml-products-dev", "yaml-catalog-dev"}
+    outputs = project.outputs()
+    assert outputs["productsClusterId"] == clusters["yaml-products-dev"]["cluster_id"]
+    assert outputs["runStatus"] == "COMPLETED"
+    project.run("preview", "--expect-no-changes")
+    project.run("destroy", "--yes")
+    assert server_clusters(emulator, namespace) == []
+    assert "from $PATH" not in project.logs()
     assert API_KEY not in project.logs()
