@@ -3,9 +3,10 @@
     python -m pulumi_mixpeek.schema [--root DIR] [--check]          (``make schema``)
 
 writes ``schema.json`` and ``docs/reference.md`` under DIR (default: the current directory)
-and rewrites the generated blocks of ``DIR/README.md`` (``<!-- schema:NAME:start -->`` ...
-``<!-- schema:NAME:end -->``) when that file exists. ``--check`` writes nothing and exits 1
-naming each file that is out of date.
+and rewrites the generated blocks (``<!-- schema:NAME:start -->`` ... ``<!-- schema:NAME:end
+-->``) of ``DIR/README.md`` and the pages under ``DIR/docs/``: each block may stand on any of
+them, and each must stand on one. ``--check`` writes nothing and exits 1 naming each file
+that is out of date.
 
 Everything comes from the declarations check and diff use: each resource's declaration model
 (its inputs; the mutability markers read through ``fields``, so every ``replace`` field gets
@@ -43,6 +44,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from ._constants import TYPE_TOKEN_PREFIX
 from ._version import __version__
 from .config import CONFIG_VARIABLES
 from .fields import FieldSpec, declared_fields, internal_fields
@@ -106,6 +108,7 @@ LICENSE = "Apache-2.0"
 SCHEMA_FILE = "schema.json"
 REFERENCE_FILE = "docs/reference.md"
 README_FILE = "README.md"
+DOCS_DIR = "docs"
 
 
 @dataclass(frozen=True)
@@ -571,6 +574,42 @@ def _inputs_table(resource: ResourceSchema, inputs: Mapping[str, Any]) -> list[s
     return rows
 
 
+def _function_text(function: FunctionSchema) -> str:
+    """Which Python functions answer a schema function: the native face's, when it has one
+    (answered by the plugin), and the dynamic face's (which calls the API itself)."""
+    from . import native
+
+    python = function.function.__name__
+    faces = [f"`pulumi_mixpeek.native.{python}` (answered by the plugin)"] if (
+        python in native.__all__
+    ) else []
+    faces.append(f"`pulumi_mixpeek.{python}` (calls the API from the program)")
+    return (
+        f"Schema function `{token(function.name)}`, which YAML, TypeScript and Go call. "
+        f"In Python: {' or '.join(faces)}."
+    )
+
+
+def _python_type_text(name: str, spec: Mapping[str, Any]) -> list[str]:
+    """The Python class of a schema type, when the package exports one: the enum class of
+    the native face (with each value's member), or the ``...Args`` class of an object type."""
+    from . import native
+
+    if "enum" in spec and name in native.__all__:
+        members = {member.value: member.name for member in getattr(native, name)}
+        values = ", ".join(
+            f"`{json.dumps(item['value'])}` (`{members[item['value']]}`)" for item in spec["enum"]
+        )
+        return [f"Python: `pulumi_mixpeek.native.{name}`, or the plain value. One of: {values}."]
+    if "enum" in spec:
+        values = ", ".join(f"`{json.dumps(item['value'])}`" for item in spec["enum"])
+        return [f"One of: {values}."]
+    if f"{name}Args" in native.__all__:
+        return [f"Python: `pulumi_mixpeek.{name}Args` (the same class as "
+                f"`pulumi_mixpeek.native.{name}Args`), or a dict.", ""]
+    return []
+
+
 def reference_markdown(schema: Mapping[str, Any]) -> str:
     """``docs/reference.md``: configuration, every resource, function and type."""
     out = [
@@ -597,7 +636,10 @@ def reference_markdown(schema: Mapping[str, Any]) -> str:
             "",
             f"### {resource.name}",
             "",
-            f"`pulumi_mixpeek.{resource.name}`; schema token `{token(resource.name)}`.",
+            f"Type token `{token(resource.name)}`: `pulumi_mixpeek.native.{resource.name}` in "
+            f"Python, served by the plugin. The dynamic face's `pulumi_mixpeek.{resource.name}` "
+            f"(type token `{TYPE_TOKEN_PREFIX}{resource.name}`) takes the same inputs and has "
+            "the same outputs.",
             "",
             spec.get("description", ""),
             "",
@@ -620,10 +662,9 @@ def reference_markdown(schema: Mapping[str, Any]) -> str:
         spec = schema["functions"][token(function.name)]
         out += [
             "",
-            f"### {function.name}",
+            f"### {function.function.__name__}",
             "",
-            f"`pulumi_mixpeek.{function.function.__name__}`; schema token "
-            f"`{token(function.name)}`.",
+            _function_text(function),
             "",
             spec.get("description", ""),
             "",
@@ -649,10 +690,8 @@ def reference_markdown(schema: Mapping[str, Any]) -> str:
         out += ["", f"### {name}", ""]
         if spec.get("description"):
             out += [spec["description"], ""]
-        if "enum" in spec:
-            values = ", ".join(f"`{json.dumps(item['value'])}`" for item in spec["enum"])
-            out += [f"One of: {values}."]
-        else:
+        out += _python_type_text(name, spec)
+        if "enum" not in spec:
             out += _properties_table(
                 spec.get("properties", {}), spec.get("required", []), with_default=True
             )
@@ -660,27 +699,37 @@ def reference_markdown(schema: Mapping[str, Any]) -> str:
 
 
 def readme_blocks() -> dict[str, str]:
-    """The README's generated blocks by name: ``config`` and each resource's field table."""
+    """The generated blocks of the README and the docs pages, by name: ``config`` and each
+    resource's field table (``Cluster-inputs``, ...)."""
     blocks = {"config": config_table()}
     for resource in RESOURCES:
         blocks[f"{resource.name}-inputs"] = field_table(resource)
     return blocks
 
 
-def _fill_readme(text: str) -> str:
-    """``text`` with each ``<!-- schema:NAME:start/end -->`` block holding its table."""
-    for name, body in readme_blocks().items():
-        marker = re.escape(f"<!-- schema:{name}:")
-        pattern = re.compile(rf"({marker}start -->\n)(?:.*?\n)?({marker}end -->)", re.S)
-        matches = list(pattern.finditer(text))
-        if len(matches) != 1:
-            raise SystemExit(
-                f"{README_FILE}: expected one <!-- schema:{name}:start/end --> block, "
-                f"found {len(matches)}"
-            )
-        (match,) = matches
-        text = text[: match.end(1)] + body + text[match.start(2) :]
-    return text
+_BLOCK = re.compile(r"(<!-- schema:([\w-]+):start -->\n)(?:.*?\n)?(<!-- schema:\2:end -->)", re.S)
+
+
+def _fill_blocks(path: Path, text: str, blocks: Mapping[str, str]) -> tuple[str, set[str]]:
+    """``text`` with each ``<!-- schema:NAME:start/end -->`` block holding its table, and the
+    names of the blocks it holds."""
+    found: set[str] = set()
+
+    def fill(match: re.Match[str]) -> str:
+        name = match[2]
+        if name not in blocks:
+            raise SystemExit(f"{path}: no generated block is named {name!r}")
+        found.add(name)
+        return match[1] + blocks[name] + match[3]
+
+    return _BLOCK.sub(fill, text), found
+
+
+def _pages(root: Path) -> list[Path]:
+    """The pages that may hold generated blocks: the README and docs/*.md (not the
+    reference, which is generated whole)."""
+    pages = [root / README_FILE, *sorted((root / DOCS_DIR).glob("*.md"))]
+    return [page for page in pages if page.exists() and page != root / REFERENCE_FILE]
 
 
 def render(root: Path) -> dict[Path, str]:
@@ -691,9 +740,16 @@ def render(root: Path) -> dict[Path, str]:
         # Python's names: the page documents the Python faces (schema.json has camelCase).
         root / REFERENCE_FILE: reference_markdown(snake_schema()),
     }
-    readme = root / README_FILE
-    if readme.exists():
-        files[readme] = _fill_readme(readme.read_text())
+    pages = _pages(root)
+    blocks = readme_blocks()
+    shown: set[str] = set()
+    for page in pages:
+        files[page], found = _fill_blocks(page, page.read_text(), blocks)
+        shown |= found
+    if pages and set(blocks) - shown:
+        raise SystemExit(
+            f"no page under {root} shows the generated blocks {sorted(set(blocks) - shown)}"
+        )
     return files
 
 

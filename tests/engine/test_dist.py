@@ -1,7 +1,8 @@
 """The packages as a user gets them: ``make dist`` builds the wheels; the provider's wheel
 holds the provider only, with the metadata pip and users' tooling read, and installed into a
 fresh virtualenv outside the repository it runs a copied example (``up``, a no-op preview,
-``destroy``) against a real local server."""
+``destroy``) against a real local server; and the README's first program runs as the README
+shows it, against the local server installed from its own wheel."""
 
 from __future__ import annotations
 
@@ -14,13 +15,15 @@ import sys
 import tarfile
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.engine.helpers import API_KEY, CLUSTER_TYPE, server_clusters
-from tests.support.emulator import Emulator
+from tests.support.emulator import TODAY_API_VERSION, Emulator
 from tests.support.pulumi import REPO, PulumiProject
+from tests.support.readme import first_program
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(1200)]
 
@@ -155,6 +158,124 @@ def test_wheel_runs_a_copied_example_outside_the_repository(
     assert server_clusters(emulator, namespace) == []
     assert project.resources(CLUSTER_TYPE) == []
     assert API_KEY not in project.logs()
+
+
+@dataclass
+class UserProject(PulumiProject):
+    """A project run with a user's environment: no ``MIXPEEK_*`` variable at all (the suite
+    pins ``MIXPEEK_API_VERSION`` for its own stacks; a user following the README has none)."""
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {k: v for k, v in super().env.items() if not k.startswith("MIXPEEK_")}
+
+
+def test_readme_first_program_runs_as_the_readme_shows_it(
+    dist: Path, wheel: Path, outside: Path, bin_dir: Path
+) -> None:
+    """The README's first program, its three files as the README shows them, in a fresh
+    project outside the repository, with the README's one documented change while the
+    package is not on PyPI (requirements.txt names the wheel). The local server is installed
+    from its own wheel into a virtualenv of its own and started with the README's command,
+    plus ``--port 0`` and a database of the test's, so no other server on this machine can
+    answer (tests/unit/test_docs.py checks that the README's endpoint is the server's default
+    port); the stack's endpoint is then the URL the server printed. Every other step is the
+    README's, verbatim: stack init, config set, up; then the two changes it describes
+    preview as it says, and destroy leaves the server empty."""
+    program = first_program()
+    project_dir = outside / "first-program"
+    project_dir.mkdir()
+    for name, text in program.files.items():
+        (project_dir / name).write_text(text)
+    requirements = project_dir / "requirements.txt"
+    lines = requirements.read_text().splitlines()
+    assert lines.count("pulumi-mixpeek") == 1
+    requirements.write_text(
+        "\n".join(str(wheel) if line == "pulumi-mixpeek" else line for line in lines) + "\n"
+    )
+    python = shutil.which("python3.11") or "python3.11"
+    run(python, "-m", "venv", project_dir / "venv")
+    run(project_dir / "venv" / "bin" / "python", *PIP, "install", "-r", requirements,
+        cwd=project_dir)
+
+    # The server, as the README starts it: pip install its wheel, then mixpeek-emulator.
+    server_venv = outside / "server-venv"
+    run(python, "-m", "venv", server_venv)
+    server_bin = server_venv / "bin"
+    steps = iter(program.server_steps)
+    install = next(steps)
+    assert install[:2] == ["pip", "install"] and len(install) == 3, install
+    pattern = install[2].removeprefix("dist/")  # the README runs it in the checkout
+    (server_wheel,) = dist.glob(pattern)
+    run(server_bin / "pip", "install", "--disable-pip-version-check", server_wheel, cwd=outside)
+    start = next(steps)
+    assert start[0] == "mixpeek-emulator"
+    key = start[start.index("--api-key") + 1]
+    argv = [str(server_bin / start[0]), *start[1:], "--port", "0",
+            "--db", str(outside / "server.db")]
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               cwd=outside, env={k: v for k, v in os.environ.items()
+                                                 if not k.startswith("MIXPEEK_")})
+    assert process.stdout is not None
+    base_url = process.stdout.readline().strip()
+    server = Emulator(process, base_url, argv, TODAY_API_VERSION)
+    try:
+        assert base_url.startswith("http://127.0.0.1:"), (base_url, server.stderr_lines)
+        project = UserProject(root=project_dir, bin_dir=bin_dir,
+                              python=project_dir / "venv" / "bin" / "python")
+        (project_dir / ".state").mkdir()
+        namespace = None
+        for step in program.project_steps:
+            assert step[0] == "pulumi"
+            args = step[1:]
+            if args[:3] == ["config", "set", "mixpeek:endpoint"]:
+                args = [*args[:3], base_url]
+            if args[:3] == ["config", "set", "mixpeek:namespace"]:
+                namespace = args[3]
+            if args[:2] == ["stack", "init"]:
+                project.stack = args[2]
+            project.run(*args, *(["--yes"] if args[0] in ("up", "destroy") else []))
+
+        (cluster,) = _clusters(server, key, namespace)
+        outputs = project.outputs()
+        assert outputs["cluster_id"] == cluster["cluster_id"]
+        assert outputs["cluster_name"] == cluster["cluster_name"]
+        assert cluster["input_collections"] == ["col_products"]
+        assert cluster["cluster_type"] == "vector" and cluster["algorithm"] == "kmeans"
+        assert cluster["algorithm_params"] == {"n_clusters": 8}
+        assert cluster["description"] == "Products grouped by text embedding"  # one POST
+        project.run("preview", "--expect-no-changes")
+
+        # "Change the description and pulumi preview shows an update in place; change
+        # collection_ids and it shows a replacement."
+        main = project_dir / "__main__.py"
+        text = main.read_text()
+        main.write_text(text.replace("Products grouped by text embedding", "Regrouped"))
+        assert "update" in _cluster_step(project)
+        main.write_text(text.replace('["col_products"]', '["col_products", "col_more"]'))
+        assert "replace" in _cluster_step(project)
+        main.write_text(text)
+
+        project.run("destroy", "--yes")
+        assert _clusters(server, key, namespace) == []
+        assert key not in project.logs()
+    finally:
+        server.stop()
+
+
+def _clusters(server: Emulator, key: str, namespace: str | None) -> list[dict[str, object]]:
+    response = server.api("POST", "/v1/clusters/list", key=key, namespace=namespace,
+                          params={"limit": 100})
+    response.raise_for_status()
+    return list(response.json()["results"])
+
+
+def _cluster_step(project: PulumiProject) -> str:
+    """The line of ``pulumi preview`` that names the Cluster ``products``."""
+    output = project.run("preview").stdout
+    lines = [line for line in output.splitlines() if CLUSTER_TYPE in line and "products" in line]
+    assert lines, output
+    return lines[0]
 
 
 def test_plugin_archive_installs_and_runs_the_yaml_example(

@@ -194,15 +194,31 @@ def test_config_variables(committed: dict[str, Any]) -> None:
     assert committed["provider"]["inputProperties"] == variables
 
 
-def test_the_readme_shows_the_generated_tables() -> None:
-    readme = (REPO / "README.md").read_text()
+def test_the_docs_show_the_generated_tables() -> None:
+    """Each generated table stands on the README or a docs page (the README shows the
+    configuration, docs/update-or-replace.md the Cluster's inputs, ...), and every copy of it
+    is current."""
+    pages = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
     for name, body in schema.readme_blocks().items():
-        block = re.search(
-            rf"<!-- schema:{re.escape(name)}:start -->\n(.*?)<!-- schema:{re.escape(name)}:end -->",
-            readme,
-            re.S,
-        )
-        assert block and block.group(1) == body, name
+        marker = re.escape(f"<!-- schema:{name}:")
+        pattern = re.compile(rf"{marker}start -->\n(.*?){marker}end -->", re.S)
+        shown = [m.group(1) for page in pages for m in pattern.finditer(page.read_text())]
+        assert shown and all(text == body for text in shown), name
+    readme = (REPO / "README.md").read_text()
+    assert "<!-- schema:config:start -->" in readme  # the README's own configuration table
+
+
+def test_a_block_no_page_shows_fails_the_generator(tmp_path: Path) -> None:
+    def block(name: str) -> str:
+        return f"<!-- schema:{name}:start -->\n<!-- schema:{name}:end -->\n"
+
+    (tmp_path / "README.md").write_text(block("config"))
+    with pytest.raises(SystemExit, match="Cluster-inputs"):
+        schema.render(tmp_path)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "page.md").write_text(block("Nope-inputs"))
+    with pytest.raises(SystemExit, match="Nope-inputs"):
+        schema.render(tmp_path)
 
 
 # -- replaceOnChanges says what the diff does ------------------------------------------------
