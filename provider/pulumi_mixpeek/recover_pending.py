@@ -63,7 +63,8 @@ _PROG = "mixpeek-recover-pending"
 _EMPTY_ATTRS_HINT = (
     "With a file backend this means the kill left an empty `<stack>.json.attrs` beside the "
     "checkpoint (the checkpoint itself is intact): delete the empty .attrs files under the "
-    "backend's .pulumi directory and run again (README, 'Recovering from an interrupted run')."
+    "backend's .pulumi directory and run again (docs/recovering.md, 'Recovering from an "
+    "interrupted run')."
 )
 
 

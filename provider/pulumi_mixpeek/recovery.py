@@ -3,8 +3,8 @@
 When ``pulumi up`` dies while creates are in flight (SIGKILL, a CI job timeout), the state
 keeps each unfinished create under ``pending_operations`` (type ``creating``): the engine
 cannot know whether the cluster was made. ``pulumi refresh`` leaves pending creates alone, and
-its ``--import-pending-creates`` does not help (see README, "Recovering from an interrupted
-run"), so each next ``up`` fails on every name the lost creates did take.
+its ``--import-pending-creates`` does not help (docs/recovering.md, "Recovering from an
+interrupted run"), so each next ``up`` fails on every name the lost creates did take.
 
 This module decides, for each pending Cluster create, from what the server holds under the
 cluster's name (``plan``), and edits a ``pulumi stack export`` document accordingly

@@ -13,7 +13,7 @@ Each field carries ``json_schema_extra={"mutability": ...}``:
   for a run or an enrichment, a change means a new run or a new application;
 - ``provider``: read by the provider only (``adopt``, ``wait``), never a change.
 
-``pulumi_mixpeek.fields`` reads these markers for diff, the schema generator and the README.
+``pulumi_mixpeek.fields`` reads these markers for diff, the schema generator and the docs.
 The nested config models are the wire models (``models/config.py``), so a declaration is
 validated exactly as ``CreateClusterRequest`` would validate it.
 """

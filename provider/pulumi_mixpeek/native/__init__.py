@@ -14,7 +14,7 @@ cluster = mixpeek.Cluster(
 )
 
 The engine finds the plugin on PATH (it is a console script of this package) or among the
-installed plugins; see the README, "Two faces".
+installed plugins; see docs/native-plugin.md.
 """
 
 from ..resources.cluster_args import (
