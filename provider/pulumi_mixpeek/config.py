@@ -81,7 +81,7 @@ CONFIG_VARIABLES: tuple[ConfigVariable, ...] = (
         CONFIG_MAX_RETRIES,
         ENV_MAX_RETRIES,
         f"Retries of one request after its first attempt (0 to {MAX_RETRIES_LIMIT}); see "
-        "\"Retries and lost responses\" in the README.",
+        "docs/recovering.md, \"Retries and lost responses\".",
         default=str(MAX_RETRIES),
         type="integer",
     ),

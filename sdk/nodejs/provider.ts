@@ -62,7 +62,7 @@ export interface ProviderArgs {
      */
     endpoint?: pulumi.Input<string | undefined>;
     /**
-     * Retries of one request after its first attempt (0 to 20); see "Retries and lost responses" in the README.
+     * Retries of one request after its first attempt (0 to 20); see docs/recovering.md, "Retries and lost responses".
      */
     maxRetries?: pulumi.Input<number | undefined>;
     /**

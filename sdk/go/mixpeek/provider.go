@@ -67,7 +67,7 @@ type providerArgs struct {
 	ApiVersion *string `pulumi:"apiVersion"`
 	// API base URL; plain `http://` only for loopback hosts (a local server).
 	Endpoint *string `pulumi:"endpoint"`
-	// Retries of one request after its first attempt (0 to 20); see "Retries and lost responses" in the README.
+	// Retries of one request after its first attempt (0 to 20); see docs/recovering.md, "Retries and lost responses".
 	MaxRetries *int `pulumi:"maxRetries"`
 	// Namespace name or `ns_` id, sent as `X-Namespace`; needed by up, refresh and destroy.
 	Namespace *string `pulumi:"namespace"`
@@ -81,7 +81,7 @@ type ProviderArgs struct {
 	ApiVersion pulumi.StringPtrInput
 	// API base URL; plain `http://` only for loopback hosts (a local server).
 	Endpoint pulumi.StringPtrInput
-	// Retries of one request after its first attempt (0 to 20); see "Retries and lost responses" in the README.
+	// Retries of one request after its first attempt (0 to 20); see docs/recovering.md, "Retries and lost responses".
 	MaxRetries pulumi.IntPtrInput
 	// Namespace name or `ns_` id, sent as `X-Namespace`; needed by up, refresh and destroy.
 	Namespace pulumi.StringPtrInput

@@ -41,7 +41,7 @@ Object.defineProperty(exports, "endpoint", {
 });
 
 /**
- * Retries of one request after its first attempt (0 to 20); see "Retries and lost responses" in the README.
+ * Retries of one request after its first attempt (0 to 20); see docs/recovering.md, "Retries and lost responses".
  */
 export declare const maxRetries: number;
 Object.defineProperty(exports, "maxRetries", {

@@ -50,7 +50,7 @@ func GetEndpoint(ctx *pulumi.Context) string {
 	return value
 }
 
-// Retries of one request after its first attempt (0 to 20); see "Retries and lost responses" in the README.
+// Retries of one request after its first attempt (0 to 20); see docs/recovering.md, "Retries and lost responses".
 func GetMaxRetries(ctx *pulumi.Context) int {
 	v, err := config.TryInt(ctx, "mixpeek:maxRetries")
 	if err == nil {
