@@ -12,18 +12,29 @@ included, and the engine prints it. So every provider method goes through ``user
   unless the key appears anywhere in them: then a ``MixpeekError`` naming the exception
   type replaces it;
 - the key is redacted from the message of whatever is raised.
+
+Check failures leave through ``engine_failures``: the CLI prints a failure that names a
+property as ``property <p> value {<v>} has a problem: <reason>``, where ``<v>`` is the
+resource's input named ``<p>``, looked up as a top-level key
+(``pkg/resource/deploy/step_generator.go``, ``issueCheckFailures``, pulumi v3.274.1); a nested
+path such as ``attribute_config.aggregation_method``, or an input not given, prints
+``value {<nil>}``, and an object prints as a Go map. Such a failure goes to the engine
+without a property, its path leading the reason: ``resource 'x' has a problem:
+attribute_config.aggregaton_method: unknown property; ...``.
 """
 
 from __future__ import annotations
 
 import functools
 import traceback
-from collections.abc import Callable, Iterable
-from typing import Concatenate, ParamSpec, Protocol, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+
+from pulumi.dynamic import CheckFailure
 
 from .errors import MixpeekError, redact
 
-__all__ = ["SecretHolder", "surfaced", "user_facing"]
+__all__ = ["SecretHolder", "engine_failures", "surfaced", "user_facing"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -88,3 +99,21 @@ def user_facing(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[
         raise error
 
     return wrapper
+
+
+def engine_failures(
+    failures: Iterable[CheckFailure], inputs: Mapping[str, Any]
+) -> list[CheckFailure]:
+    """``failures`` (each naming a property path) as the engine prints them well: a failure
+    keeps its property when ``inputs`` (what the program declared, the engine's lookup)
+    holds a number, string or boolean there; any other goes without a property, its path
+    leading the reason (see the module docstring)."""
+    shown = []
+    for failure in failures:
+        path = failure.property
+        value = inputs.get(path) if path else None
+        if isinstance(value, str | int | float | bool):
+            shown.append(CheckFailure(path, failure.reason))
+        else:
+            shown.append(CheckFailure("", f"{path}: {failure.reason}" if path else failure.reason))
+    return shown

@@ -63,7 +63,7 @@ from ._constants import (
     TIMEOUT_READ_S,
     TIMEOUT_WRITE_S,
 )
-from .config import ProviderSettings
+from .config import Origin, ProviderSettings, key_origin_text, recorded_settings_text
 from .errors import (
     APIConnectionError,
     APIError,
@@ -155,6 +155,16 @@ def _retry_after_seconds(response: httpx.Response) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+def _rejected_key_text(origin: Origin | None, recorded_for: str | None) -> tuple[str, str]:
+    """(where the key was set, what to do) for a 401. A key from stack config may be the one
+    recorded in the state when a refresh or destroy runs without ``--run-program``."""
+    where, how = key_origin_text(origin)
+    if recorded_for is not None and origin is Origin.STACK_CONFIG:
+        stale = recorded_settings_text(recorded_for, changed="changed")
+        how = f"{stale}; otherwise {how[0].lower()}{how[1:]}"
+    return where, how
+
+
 def _gave_up(error: APIError, attempts: int, detail: str = "") -> APIError:
     """``error`` with how many attempts were made (it is raised once, so it may be edited)."""
     if attempts > 1 or detail:
@@ -178,7 +188,11 @@ class MixpeekClient:
         jitter: Callable[[], float] = random.random,
         notify: Callable[[str], None] = report,
         level: ApiLevel | None = None,
+        key_origin: Origin | None = None,
+        recorded_for: str | None = None,
     ) -> None:
+        """``key_origin``, ``recorded_for``: where the key was set and the command using the
+        settings recorded in state (``ProviderSettings``), named when the API refuses it."""
         self.endpoint = endpoint.rstrip("/")
         self.namespace = namespace
         #: The API level spoken (``levels.py``); the provider reads what the level allows.
@@ -190,6 +204,7 @@ class MixpeekClient:
         self._sleep = sleep
         self._jitter = jitter
         self._notify = notify
+        self._rejected_key = _rejected_key_text(key_origin, recorded_for)
 
     @classmethod
     def from_settings(
@@ -204,6 +219,8 @@ class MixpeekClient:
             http_client=http_client,
             max_retries=settings.checked_max_retries(),
             level=settings.checked_api_level(),
+            key_origin=settings.api_key_origin,
+            recorded_for=settings.recorded_for,
         )
 
     def __repr__(self) -> str:
@@ -690,7 +707,9 @@ class MixpeekClient:
         if not response.is_error:
             return response
         status = response.status_code
-        error = status_error(response, action=action, secrets=secrets)
+        error = status_error(
+            response, action=action, secrets=secrets, rejected_key=self._rejected_key
+        )
         retry = status == 429 or status >= 500
         return _Failure(
             error,

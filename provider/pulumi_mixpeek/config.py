@@ -1,5 +1,5 @@
 """Provider configuration: endpoint, namespace, API key and retry budget, from stack config
-or environment.
+or environment, each with where it came from (``Origin``), which messages name.
 
 Nothing here talks to the network, and nothing here fails when the key is missing: only an
 operation that calls the API asks for it (``require_api_key``), so ``pulumi preview`` works
@@ -14,6 +14,7 @@ import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -35,7 +36,15 @@ from ._constants import (
 from .errors import ConfigurationError, MissingCredentialsError
 from .levels import API_VERSIONS, DEFAULT_API_VERSION, ApiLevel, api_level
 
-__all__ = ["CONFIG_VARIABLES", "ConfigVariable", "ProviderSettings", "validate_endpoint"]
+__all__ = [
+    "CONFIG_VARIABLES",
+    "ConfigVariable",
+    "Origin",
+    "ProviderSettings",
+    "key_origin_text",
+    "recorded_settings_text",
+    "validate_endpoint",
+]
 
 ConfigGetter = Callable[[str], Any]
 
@@ -95,11 +104,87 @@ CONFIG_VARIABLES: tuple[ConfigVariable, ...] = (
 )
 
 
+class Origin(StrEnum):
+    """Where a setting's value came from, as messages name it."""
+
+    #: ``pulumi config set mixpeek:...`` (the dynamic provider; the native default provider).
+    STACK_CONFIG = "stack config"
+    #: ``MIXPEEK_*`` in the environment of the provider process.
+    ENVIRONMENT = "environment"
+    #: An argument of an explicit native provider resource (``native.Provider(api_key=...)``).
+    PROVIDER_ARGUMENT = "provider argument"
+    #: The ``namespace`` / ``endpoint`` recorded on the resource (``location.py``).
+    RESOURCE_INPUT = "resource input"
+    #: An argument of a lookup function (``get_cluster(..., api_key=...)``).
+    FUNCTION_ARGUMENT = "function argument"
+
+
+#: The schema name of each setting (the key of ``mixpeek:<name>`` and of the provider's
+#: argument), by ``ProviderSettings`` field.
+_NAMES = {"api_key": "apiKey", "namespace": "namespace", "endpoint": "endpoint"}
+_ENVIRONMENT = {"api_key": ENV_API_KEY, "namespace": ENV_NAMESPACE, "endpoint": ENV_ENDPOINT}
+
+
+def _where(setting: str, origin: Origin) -> str:
+    """Where ``setting`` (a ``ProviderSettings`` field) was set, e.g. "stack config
+    mixpeek:apiKey"."""
+    name = _NAMES[setting]
+    return {
+        Origin.STACK_CONFIG: f"stack config mixpeek:{name}",
+        Origin.ENVIRONMENT: f"the {_ENVIRONMENT[setting]} environment variable",
+        Origin.PROVIDER_ARGUMENT: f"the provider resource's {name} argument",
+        Origin.RESOURCE_INPUT: f"the resource's {setting} input",
+        Origin.FUNCTION_ARGUMENT: f"the function's {setting} argument",
+    }[origin]
+
+
+def key_origin_text(origin: Origin | None) -> tuple[str, str]:
+    """(where the API key was set, how to set a valid one) for the messages about a key the
+    API refused; with no known origin, the two places it can be set."""
+    set_config = f"`pulumi config set --secret {CONFIG_API_KEY} <key>`"
+    if origin is None:
+        return "", f"Set a valid key with {set_config} or the {ENV_API_KEY} environment variable."
+    where = f" set in {_where('api_key', origin)}"
+    if origin is Origin.ENVIRONMENT:
+        return where, (
+            f"Set {ENV_API_KEY} to a valid key (stack config {CONFIG_API_KEY}, if set, takes "
+            "precedence)."
+        )
+    if origin is Origin.PROVIDER_ARGUMENT:
+        return where, "Pass a valid key as the provider's apiKey."
+    if origin is Origin.FUNCTION_ARGUMENT:
+        return where, "Pass a valid key as the function's api_key."
+    return where, f"Set a valid key with {set_config}."
+
+
+def recorded_settings_text(command: str, *, changed: str) -> str:
+    """Why ``pulumi <command>`` (refresh, destroy) may not see a setting ``changed`` since
+    the last ``pulumi up``: outside ``--run-program`` the engine configures the provider with
+    the settings recorded in the state (the dynamic provider's stack config; the native
+    provider's inputs), not with the current stack config."""
+    return (
+        f"`pulumi {command}` uses the provider settings recorded in the state by the last "
+        f"`pulumi up`, not the current stack config: if {CONFIG_API_KEY} was {changed} since, "
+        f"run `pulumi {command} --run-program`"
+    )
+
+
 def _first(*values: Any) -> str | None:
     for value in values:
         if value is not None and str(value).strip():
             return str(value).strip()
     return None
+
+
+def _pick(
+    configured: Any, environment: str | None, origin: Origin
+) -> tuple[str | None, Origin | None]:
+    """The configured value, else the environment's, with where it came from."""
+    value = _first(configured)
+    if value is not None:
+        return value, origin
+    value = _first(environment)
+    return value, Origin.ENVIRONMENT if value is not None else None
 
 
 def _header_problem(value: str, *, space: bool = True) -> str | None:
@@ -170,40 +255,70 @@ class ProviderSettings:
     max_retries: int | str = MAX_RETRIES
     #: ``mixpeek:apiVersion`` as configured (None: the default); checked at first use.
     api_version: str | None = None
+    #: Where the key, the namespace and the endpoint came from (None: not set, or not known).
+    api_key_origin: Origin | None = None
+    namespace_origin: Origin | None = None
+    endpoint_origin: Origin | None = None
+    #: The command ("refresh", "destroy") that runs the operation these settings are for
+    #: with the settings recorded in the state unless given ``--run-program``: a read of a
+    #: resource in state is a refresh, a delete is a destroy (or an up deleting what the
+    #: program no longer declares, which runs the program). Messages about the key then
+    #: name ``--run-program``; the provider cannot tell whether it was given.
+    recorded_for: str | None = None
 
     @classmethod
     def resolve(
-        cls, config_get: ConfigGetter | None = None, environ: Mapping[str, str] | None = None
+        cls,
+        config_get: ConfigGetter | None = None,
+        environ: Mapping[str, str] | None = None,
+        *,
+        origin: Origin = Origin.STACK_CONFIG,
     ) -> ProviderSettings:
-        """Stack configuration first (``mixpeek:apiKey`` ...), then the environment."""
+        """Stack configuration first (``mixpeek:apiKey`` ...), then the environment.
+        ``origin``: what ``config_get`` reads (the native plugin's explicit providers pass
+        ``PROVIDER_ARGUMENT``)."""
         env = os.environ if environ is None else environ
 
         def config(key: str) -> Any:
             return config_get(key) if config_get is not None else None
 
+        endpoint, endpoint_origin = _pick(config(CONFIG_ENDPOINT), env.get(ENV_ENDPOINT), origin)
+        namespace, namespace_origin = _pick(
+            config(CONFIG_NAMESPACE), env.get(ENV_NAMESPACE), origin
+        )
+        api_key, api_key_origin = _pick(config(CONFIG_API_KEY), env.get(ENV_API_KEY), origin)
         return cls(
-            endpoint=_first(config(CONFIG_ENDPOINT), env.get(ENV_ENDPOINT)) or DEFAULT_ENDPOINT,
-            namespace=_first(config(CONFIG_NAMESPACE), env.get(ENV_NAMESPACE)),
-            api_key=_first(config(CONFIG_API_KEY), env.get(ENV_API_KEY)),
+            endpoint=endpoint or DEFAULT_ENDPOINT,
+            namespace=namespace,
+            api_key=api_key,
             max_retries=_retries(_first(config(CONFIG_MAX_RETRIES), env.get(ENV_MAX_RETRIES))),
             api_version=_first(config(CONFIG_API_VERSION), env.get(ENV_API_VERSION)),
+            api_key_origin=api_key_origin,
+            namespace_origin=namespace_origin,
+            endpoint_origin=endpoint_origin,
         )
 
     def require_api_key(self) -> str:
         if not self.api_key:
-            raise MissingCredentialsError(
-                "No Mixpeek API key is configured. Set it with "
-                f"`pulumi config set --secret {CONFIG_API_KEY} <key>` or the {ENV_API_KEY} "
-                "environment variable. (Preview does not need it; create, read, update and "
-                "delete do.)"
+            how = (
+                f"set it with `pulumi config set --secret {CONFIG_API_KEY} <key>` or the "
+                f"{ENV_API_KEY} environment variable."
             )
+            if self.recorded_for is not None:
+                how = f"{recorded_settings_text(self.recorded_for, changed='set')}; otherwise {how}"
+            else:
+                how = (
+                    f"{how[0].upper()}{how[1:]} (Preview does not need it; create, read, update "
+                    "and delete do.)"
+                )
+            raise MissingCredentialsError(f"No Mixpeek API key is configured. {how}")
         problem = _header_problem(self.api_key, space=False)
         if problem is not None:
+            where, how = key_origin_text(self.api_key_origin)
+            where = where or f" set in {CONFIG_API_KEY} / {ENV_API_KEY}"
             raise ConfigurationError(
-                f"The Mixpeek API key set in `{CONFIG_API_KEY}` / {ENV_API_KEY} contains "
-                f"{problem}, so it cannot be sent in an HTTP header; nothing was sent. Set the "
-                f"key again exactly as Mixpeek issued it: `pulumi config set --secret "
-                f"{CONFIG_API_KEY} <key>` (or {ENV_API_KEY})."
+                f"The Mixpeek API key{where} contains {problem}, so it cannot be sent in an "
+                f"HTTP header; nothing was sent. {how} Copy it exactly as Mixpeek issued it."
             )
         return self.api_key
 

@@ -201,11 +201,6 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 }
 
 _HINTS: dict[type[APIStatusError], str] = {
-    AuthenticationError: (
-        "The API key was rejected. Set a valid key with "
-        f"`pulumi config set --secret {CONFIG_API_KEY} <key>` or the {ENV_API_KEY} "
-        "environment variable."
-    ),
     PermissionDeniedError: (
         f"The API key may not be used in this namespace. Check `{CONFIG_NAMESPACE}` / "
         f"{ENV_NAMESPACE}, or use a key allowed in that namespace."
@@ -265,10 +260,25 @@ def _request_id(response: httpx.Response) -> str | None:
     return None
 
 
+#: What a 401 says by default: the key was set in one of two places (``key_origin_text``
+#: in ``config.py`` says which one when the client knows).
+_REJECTED_KEY = (
+    "",
+    f"Set a valid key with `pulumi config set --secret {CONFIG_API_KEY} <key>` or the "
+    f"{ENV_API_KEY} environment variable.",
+)
+
+
 def status_error(
-    response: httpx.Response, *, action: str, secrets: Iterable[str | None] = ()
+    response: httpx.Response,
+    *,
+    action: str,
+    secrets: Iterable[str | None] = (),
+    rejected_key: tuple[str, str] = _REJECTED_KEY,
 ) -> APIStatusError:
     """The exception for an error response; ``action`` says what was attempted.
+    ``rejected_key``: for a 401, (where the key was set, e.g. " set in stack config
+    mixpeek:apiKey", and what to do), so the message names the key's place once.
 
     This is the only place a status code is turned into an exception class.
     """
@@ -278,16 +288,26 @@ def status_error(
     body = _parse_body(response, secrets)
     error_type, api_message = _describe(body)
     request_id = _request_id(response)
-    parts = [f"Could not {action}: HTTP {status}"]
-    if error_type:
-        parts.append(f" {error_type}")
-    if api_message:
-        parts.append(f": {api_message.rstrip()}")
-    if not parts[-1].endswith((".", "!", "?")):
-        parts.append(".")
-    hint = _HINTS.get(cls)
-    if hint:
-        parts.append(f" {hint}")
+    if cls is AuthenticationError:
+        # The API's own words ("Invalid API key. Check the key you configured.") say what
+        # this sentence says, without where the key came from: they stay in api_message.
+        where, how = rejected_key
+        kind = f" {error_type}" if error_type else ""
+        parts = [
+            f"Could not {action}: the Mixpeek API rejected the API key{where} "
+            f"(HTTP {status}{kind}). {how}"
+        ]
+    else:
+        parts = [f"Could not {action}: HTTP {status}"]
+        if error_type:
+            parts.append(f" {error_type}")
+        if api_message:
+            parts.append(f": {api_message.rstrip()}")
+        if not parts[-1].endswith((".", "!", "?")):
+            parts.append(".")
+        hint = _HINTS.get(cls)
+        if hint:
+            parts.append(f" {hint}")
     if request_id:
         parts.append(f" (request id {request_id})")
     request = response.request

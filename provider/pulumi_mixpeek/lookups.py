@@ -16,7 +16,7 @@ import pulumi.runtime
 from pydantic import Field
 
 from .client import shared_client
-from .config import ProviderSettings
+from .config import Origin, ProviderSettings
 from .models import (
     ClusterGroupsResponse,
     ClusterMetadata,
@@ -83,9 +83,18 @@ class ListClustersResult(ResponseModel):
 
 
 def _settings(api_key: str | None, namespace: str | None, endpoint: str | None) -> ProviderSettings:
+    """The stack's settings, each overridden by the function's argument when given (and
+    then said to come from it)."""
     settings = ProviderSettings.resolve(pulumi.runtime.get_config)
-    overrides = {"api_key": api_key, "namespace": namespace, "endpoint": endpoint}
-    return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+    if api_key is not None:
+        settings = replace(settings, api_key=api_key, api_key_origin=Origin.FUNCTION_ARGUMENT)
+    if namespace is not None:
+        settings = replace(
+            settings, namespace=namespace, namespace_origin=Origin.FUNCTION_ARGUMENT
+        )
+    if endpoint is not None:
+        settings = replace(settings, endpoint=endpoint, endpoint_origin=Origin.FUNCTION_ARGUMENT)
+    return settings
 
 
 def get_cluster(

@@ -21,6 +21,7 @@ documents leave a choice, the choice made here (docs/triggers.md says the same):
 
 from __future__ import annotations
 
+import difflib
 import re
 import zoneinfo
 from collections.abc import Mapping
@@ -142,8 +143,16 @@ def schedule_failures(trigger_type: Any, schedule: Any) -> list[CheckFailure]:
     def fail(key: str, reason: str) -> None:
         failures.append(CheckFailure(f"schedule_config.{key}", reason))
 
+    # A misspelt key names the key it stands for; that key is not reported missing too.
+    meant = {
+        key: close[0]
+        for key in schedule
+        if key not in SCHEDULE_KEYS[trigger_type]
+        and not any(key in keys for keys in SCHEDULE_KEYS.values())
+        and (close := difflib.get_close_matches(key, SCHEDULE_KEYS[trigger_type], n=1))
+    }
     for key in SCHEDULE_KEYS[trigger_type]:
-        if schedule.get(key) is None:
+        if schedule.get(key) is None and key not in meant.values():
             fail(
                 key,
                 f"{_article(trigger_type)} {trigger_type} trigger needs schedule_config.{key} "
@@ -154,6 +163,8 @@ def schedule_failures(trigger_type: Any, schedule: Any) -> list[CheckFailure]:
         if key not in SCHEDULE_KEYS[trigger_type]:
             others = [t for t, keys in SCHEDULE_KEYS.items() if key in keys]
             elsewhere = f" (a key of {others[0]} triggers)" if others else ""
+            if key in meant:
+                elsewhere = f"; did you mean {meant[key]!r}?"
             fail(
                 key,
                 f"a {trigger_type} trigger's schedule_config takes {documented}, not "

@@ -13,8 +13,9 @@ offers instead.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
-from typing import Any
+import types
+from collections.abc import Callable, Mapping, Sequence
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pulumi.dynamic import CheckFailure
 from pydantic import BaseModel, ValidationError
@@ -40,7 +41,7 @@ from .models.config import (
 )
 from .models.declaration import ClusterDeclaration
 
-__all__ = ["validate_declaration", "validate_inputs"]
+__all__ = ["UnknownProperty", "validate_declaration", "validate_inputs"]
 
 
 def _walk(raw: Any, loc: Sequence[int | str]) -> tuple[str, bool]:
@@ -64,12 +65,94 @@ def _walk(raw: Any, loc: Sequence[int | str]) -> tuple[str, bool]:
     return path, is_unknown(current)
 
 
+def _members(annotation: Any) -> list[tuple[Any, str | None]]:
+    """The alternatives an annotation allows, each with its union tag (``Tag``), if any;
+    ``Annotated``, ``Optional`` and unions unwrapped."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        inner, *extras = get_args(annotation)
+        tags = [getattr(e, "tag", None) for e in extras]
+        tag = next((t for t in tags if isinstance(t, str)), None)
+        return [(a, tag or t) for a, t in _members(inner)]
+    if origin in (Union, types.UnionType):
+        return [m for arg in get_args(annotation) for m in _members(arg)]
+    return [] if annotation is type(None) else [(annotation, None)]
+
+
+def _model_fields(annotation: Any) -> dict[str, Any]:
+    """Field name (and alias) -> annotation, when ``annotation`` is a model."""
+    if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+        return {}
+    fields: dict[str, Any] = {}
+    for name, info in annotation.model_fields.items():
+        fields[name] = info.annotation
+        if info.alias:
+            fields[info.alias] = info.annotation
+    return fields
+
+
+def _properties_at(model: type[BaseModel], loc: Sequence[int | str]) -> list[str]:
+    """The property names the object at pydantic location ``loc`` takes (the union of its
+    alternatives' fields), following models, lists, mappings and tagged unions."""
+    current: list[Any] = [model]
+    for item in loc:
+        members = [m for a in current for m in _members(a)]
+        tagged = [a for a, tag in members if tag == item]
+        if tagged:  # a tagged union's member, as pydantic names it in locations
+            current = tagged
+            continue
+        following = []
+        for annotation, _ in members:
+            origin, args = get_origin(annotation), get_args(annotation)
+            if isinstance(item, int) and origin in (list, tuple) and args:
+                following.append(args[0])
+            elif isinstance(item, str) and origin is dict and len(args) == 2:
+                following.append(args[1])
+            elif isinstance(item, str) and item in _model_fields(annotation):
+                following.append(_model_fields(annotation)[item])
+        current = following
+    names: dict[str, None] = {}
+    for annotation, _ in (m for a in current for m in _members(a)):
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            names.update(dict.fromkeys(annotation.model_fields))
+    return list(names)
+
+
+#: Past this many properties, an unknown one with no near name gets no list of them.
+_LISTED_AT_MOST = 12
+
+
+class UnknownProperty(CheckFailure):
+    """A property the object at its path does not take: the reason names the nearest one
+    it takes (``difflib``), else those it takes when they are few. The parts are kept so
+    the native plugin can say the same in the schema's names (``respelt``)."""
+
+    def __init__(self, path: str, known: Sequence[str]) -> None:
+        self.known = tuple(known)
+        parent, _, name = path.rpartition(".")
+        close = difflib.get_close_matches(name, self.known, n=1)
+        if close:
+            reason = f"unknown property; did you mean {close[0]!r}?"
+        elif self.known and parent and len(self.known) <= _LISTED_AT_MOST:
+            reason = f"unknown property; {parent} takes {', '.join(self.known)}"
+        else:
+            reason = "unknown property; check the spelling"
+        super().__init__(path, reason)
+
+    def respelt(
+        self, path: Callable[[str], str], name: Callable[[str], str]
+    ) -> UnknownProperty:
+        """The same failure with its object's path renamed by ``path`` and the names the
+        object takes by ``name`` (the native plugin: the schema's camelCase); the unknown
+        name itself is the user's."""
+        parent, dot, last = self.property.rpartition(".")
+        return UnknownProperty(f"{path(parent)}{dot}{last}", [name(k) for k in self.known])
+
+
 def _reason(error: Mapping[str, Any]) -> str:
     kind = error.get("type")
     if kind == "missing":
         return "required"
-    if kind == "extra_forbidden":
-        return "unknown property; check the spelling"
     context = error.get("ctx") or {}
     if kind == "union_tag_invalid":  # a preprocessing step's method
         return f"method must be one of {context.get('expected_tags')} (got {context.get('tag')!r})"
@@ -91,6 +174,9 @@ def _model_failures(raw: dict[str, Any], model: type[BaseModel]) -> list[CheckFa
             path, through_unknown = _walk(raw, error["loc"])
             if through_unknown:
                 continue
+            if error.get("type") == "extra_forbidden" and path not in failures:
+                failures[path] = UnknownProperty(path, _properties_at(model, error["loc"][:-1]))
+                continue
             reason = _reason(error)
             if path in failures:  # one failure per path; union members each add a reason
                 failures[path].reason += f"; or {reason[0].lower()}{reason[1:]}"
@@ -102,14 +188,7 @@ def _model_failures(raw: dict[str, Any], model: type[BaseModel]) -> list[CheckFa
 
 def _unknown_key_failures(raw: Mapping[str, Any], model: type[BaseModel]) -> list[CheckFailure]:
     names = field_names(model)
-    failures = []
-    for key in raw:
-        if key in names:
-            continue
-        close = difflib.get_close_matches(key, names, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        failures.append(CheckFailure(key, f"unknown property{hint}"))
-    return failures
+    return [UnknownProperty(key, names) for key in raw if key not in names]
 
 
 def _given(value: Any) -> bool:

@@ -131,7 +131,11 @@ def test_a_failing_up_never_shows_the_key(
     for fragment in FRAGMENTS:
         assert fragment not in logs, logs
     if kind == "unknown":
-        assert "The API key was rejected" in failed.stdout
+        where = {
+            "config": "stack config mixpeek:apiKey",
+            "environment": "the MIXPEEK_API_KEY environment variable",
+        }[source]
+        assert f"the Mixpeek API rejected the API key set in {where}" in failed.stdout
     else:
         assert "cannot be sent in an HTTP header" in failed.stdout
         assert stack.api_requests() == []

@@ -101,7 +101,10 @@ def test_failing_up_shows_one_message_without_traceback_or_key(stack: Stack) -> 
 
     assert result.returncode != 0
     out = result.stdout
-    assert "HTTP 401" in out and "The API key was rejected" in out, out
+    assert (
+        "the Mixpeek API rejected the API key set in stack config mixpeek:apiKey (HTTP 401"
+        in out
+    ), out
     for marker in TRACEBACK_MARKERS:
         assert marker not in out, f"{marker!r} in:\n{out}"
     assert wrong_key not in stack.project.logs()

@@ -129,7 +129,9 @@ def at(version: str) -> ClusterProvider:
 
 
 def failures(version: str, declaration: dict[str, Any]) -> dict[str, str]:
-    result = at(version).check({}, {**declaration, "__provider": PROVIDER_BLOB})
+    """Each failure by its property path (the engine gets them as ``check`` shapes them,
+    tests/unit/test_boundary.py)."""
+    result = at(version).check_inputs({}, {**declaration, "__provider": PROVIDER_BLOB})
     found = {f.property: f.reason for f in result.failures}
     assert len(found) == len(result.failures), "one failure per property"
     return found

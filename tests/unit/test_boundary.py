@@ -7,8 +7,10 @@ import traceback
 from collections.abc import Iterable
 
 import pytest
-from pulumi_mixpeek.boundary import user_facing
+from pulumi.dynamic import CheckFailure
+from pulumi_mixpeek.boundary import engine_failures, user_facing
 from pulumi_mixpeek.errors import MixpeekError
+from pulumi_mixpeek.resources.cluster_provider import ClusterProvider
 
 pytestmark = pytest.mark.unit
 
@@ -73,3 +75,45 @@ def test_a_bug_whose_chain_holds_the_key_is_replaced() -> None:
 
 def test_results_pass_through() -> None:
     assert Provider().fine(1) == 2
+
+
+# -- check failures as the engine prints them ---------------------------------------------
+# The CLI prints a failure with a property as "property <p> value {<v>} has a problem: <r>",
+# <v> being the resource's input named <p> (pulumi/pkg/resource/deploy/step_generator.go,
+# issueCheckFailures, v3.274.1): a nested path or a missing input reads "value {<nil>}".
+def test_a_failure_on_a_top_level_scalar_input_keeps_its_property() -> None:
+    failures = [CheckFailure("cluster_type", "must be vector or attribute (got 'graph')")]
+    shown = engine_failures(failures, {"cluster_type": "graph"})
+    assert [(f.property, f.reason) for f in shown] == [
+        ("cluster_type", "must be vector or attribute (got 'graph')")
+    ]
+
+
+def test_a_failure_the_engine_cannot_look_up_leads_with_its_path() -> None:
+    inputs = {"attribute_config": {"attributes": ["brand"], "aggregaton_method": "mean"},
+              "metadata": 3}
+    failures = [
+        CheckFailure("attribute_config.aggregaton_method",
+                     "unknown property; did you mean 'aggregation_method'?"),
+        CheckFailure("collection_ids", "required"),  # missing: the engine prints {<nil>}
+        CheckFailure("attribute_config", "only used when cluster_type is attribute"),
+        CheckFailure("metadata", "Input should be a valid dictionary"),
+    ]
+    shown = engine_failures(failures, inputs)
+    assert [(f.property, f.reason) for f in shown] == [
+        ("", "attribute_config.aggregaton_method: unknown property; did you mean "
+             "'aggregation_method'?"),
+        ("", "collection_ids: required"),
+        ("", "attribute_config: only used when cluster_type is attribute"),
+        ("metadata", "Input should be a valid dictionary"),
+    ]
+
+
+def test_check_gives_the_engine_no_path_it_cannot_look_up() -> None:
+    declared = {"collection_ids": ["col_a"], "cluster_type": "attribute",
+                "attribute_config": {"attributes": ["brand"], "aggregaton_method": "mean"}}
+    result = ClusterProvider().check({}, {**declared, "__provider": "blob"})
+    assert [(f.property, f.reason) for f in result.failures] == [
+        ("", "attribute_config.aggregaton_method: unknown property; did you mean "
+             "'aggregation_method'?")
+    ]

@@ -466,8 +466,9 @@ def test_non_json_error_body(client: MixpeekClient, server: FakeServer) -> None:
 def test_the_key_never_appears_in_errors_or_reprs(
     client: MixpeekClient, server: FakeServer
 ) -> None:
-    server.faults = [lambda r: error(401, "UnauthorizedError", f"Invalid key {KEY}")]
-    with pytest.raises(AuthenticationError) as caught:
+    # A 400 shows the API's message (a 401's is replaced by the provider's own sentence).
+    server.faults = [lambda r: error(400, "BadRequestError", f"Invalid key {KEY}")]
+    with pytest.raises(BadRequestError) as caught:
         client.get_cluster("x")
     exc = caught.value
     for text in (str(exc), repr(exc), json.dumps(exc.body), str(exc.api_message), repr(client)):
@@ -516,11 +517,10 @@ def test_the_key_never_appears_in_connection_errors(
 def test_no_doubled_full_stop_after_a_message_that_has_one(
     client: MixpeekClient, server: FakeServer
 ) -> None:
-    server.faults = [status(401)]
-    server.faults = [lambda r: error(401, "Unauthorized", "Check the key you configured.")]
-    with pytest.raises(AuthenticationError) as caught:
+    server.faults = [lambda r: error(403, "Forbidden", "Not allowed here.")]
+    with pytest.raises(PermissionDeniedError) as caught:
         client.get_cluster("x")
-    assert "Check the key you configured. The API key was rejected." in str(caught.value)
+    assert "Not allowed here. The API key may not be used" in str(caught.value)
     assert ".." not in str(caught.value)
 
 

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 from pulumi.output import Unknown
 from pulumi_mixpeek._constants import UNKNOWN_SENTINEL
+from pulumi_mixpeek.levels import api_level
 from pulumi_mixpeek.resources.cluster_provider import ClusterProvider
+from pulumi_mixpeek.validation import validate_inputs
 
 from tests.unit.cluster_helpers import ATTRIBUTE, URI_A, VECTOR
 
@@ -16,7 +18,9 @@ pytestmark = pytest.mark.unit
 
 
 def failures(declaration: dict[str, Any]) -> dict[str, str]:
-    result = ClusterProvider().check({}, {**declaration, "__provider": "blob"})
+    """Each failure by its property path (the engine gets them as ``check`` shapes them,
+    tests/unit/test_boundary.py)."""
+    result = ClusterProvider().check_inputs({}, {**declaration, "__provider": "blob"})
     found = {f.property: f.reason for f in result.failures}
     assert len(found) == len(result.failures), "one failure per property"
     return found
@@ -354,6 +358,66 @@ def test_each_bad_property_fails_with_its_path(
 )
 def test_valid_declarations_pass(declaration: dict[str, Any]) -> None:
     assert failures(declaration) == {}
+
+
+MISSPELT: list[tuple[str, dict[str, Any], str, str]] = [
+    # (case, declaration, failing property, the whole reason)
+    (
+        "attribute_config",
+        {**ATTRIBUTE, "attribute_config": {"attributes": ["brand"],
+                                           "aggregaton_method": "mean"}},
+        "attribute_config.aggregaton_method",
+        "unknown property; did you mean 'aggregation_method'?",
+    ),
+    (
+        "two levels down",
+        vector(weight_learning_config={"metod": "grid_search"}),
+        "vector_config.weight_learning_config.metod",
+        "unknown property; did you mean 'method'?",
+    ),
+    (
+        "in a list item",
+        {**VECTOR, "enrich_source_collection": True, "source_enrichment_config": {
+            "field_mappings": [{"source_feld": "cluster_label", "target_field": "x"}]}},
+        "source_enrichment_config.field_mappings[0].source_feld",
+        "unknown property; did you mean 'source_field'?",
+    ),
+    (
+        "four levels down",
+        llm(labeling_inputs={"input_mappings": [{"input_key": "a", "sorce_type": "payload"}]}),
+        "llm_labeling.labeling_inputs.input_mappings[0].sorce_type",
+        "unknown property; did you mean 'source_type'?",
+    ),
+    (
+        "nothing close",
+        {**ATTRIBUTE, "attribute_config": {"attributes": ["brand"], "zzz": 1}},
+        "attribute_config.zzz",
+        "unknown property; attribute_config takes attributes, hierarchical_grouping, "
+        "aggregation_method",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("declaration", "prop", "reason"),
+    [case[1:] for case in MISSPELT],
+    ids=[case[0] for case in MISSPELT],
+)
+def test_a_misspelt_property_at_any_depth_names_the_nearest_valid_one(
+    declaration: dict[str, Any], prop: str, reason: str
+) -> None:
+    assert failures(declaration).get(prop) == reason
+
+
+def test_a_misspelt_property_of_a_union_member_names_the_member_s_property() -> None:
+    """A preprocessing step is one of four models, told apart by ``method`` (API 1.3.783)."""
+    declaration = vector(preprocessing_steps=[{"method": "umap", "n_componentz": 3}])
+    found = {f.property: f.reason for f in validate_inputs(declaration, api_level("1.3.783"))}
+    assert found == {
+        "vector_config.preprocessing_steps[0].n_componentz": (
+            "unknown property; did you mean 'n_components'?"
+        )
+    }
 
 
 def test_every_problem_is_reported_at_once() -> None:

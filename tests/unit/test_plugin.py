@@ -107,8 +107,31 @@ def test_check_names_an_unnamed_cluster_from_its_urn_not_the_random_seed() -> No
 
 def test_check_reports_every_bad_property_and_keeps_unknowns_and_secrets() -> None:
     bad = check({"collectionIds": [], "vectorConfig": {"clusteringMethod": "kmeanz"}})
-    failed = {f.property for f in bad.failures}
+    # A property the engine cannot look up as one of the inputs (nested, or not a string,
+    # number or boolean) goes without a property, its path leading the reason (the engine
+    # would print "value {<nil>}": tests/unit/test_boundary.py).
+    assert {f.property for f in bad.failures} == {""}
+    failed = {f.reason.partition(":")[0] for f in bad.failures}
     assert failed >= {"collectionIds", "vectorConfig.clusteringMethod"}
+
+
+def test_a_misspelt_property_is_named_in_the_spelling_it_was_written_in() -> None:
+    """The nearest valid name, in the schema's camelCase for a camelCase typo (YAML,
+    TypeScript, Go), in snake_case for a snake_case one (the Python faces)."""
+    camel = check({**WIRE_VECTOR, "vectorConfig": {**WIRE_VECTOR["vectorConfig"],
+                                                   "sampleSise": 10}})
+    snake = check({**WIRE_VECTOR, "vectorConfig": {**WIRE_VECTOR["vectorConfig"],
+                                                   "sample_sise": 10}})
+    top = check({**WIRE_VECTOR, "descripton": "x"})
+    assert [(f.property, f.reason) for f in camel.failures] == [
+        ("", "vectorConfig.sampleSise: unknown property; did you mean 'sampleSize'?")
+    ]
+    assert [(f.property, f.reason) for f in snake.failures] == [
+        ("", "vectorConfig.sample_sise: unknown property; did you mean 'sample_size'?")
+    ]
+    assert [(f.property, f.reason) for f in top.failures] == [
+        ("descripton", "unknown property; did you mean 'description'?")
+    ]
 
     request = CheckRequest(
         URN,

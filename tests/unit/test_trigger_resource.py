@@ -412,7 +412,9 @@ def test_the_native_plugin_checks_diffs_and_invokes(api: FakeTriggers) -> None:
     bad = asyncio.run(provider.check(CheckRequest(urn, {}, property_map(
         {**wire, "scheduleConfig": {"cron_expression": "0 2 * *", "timezone": "UTC"}}),
         b"seed")))
-    assert [f.property for f in bad.failures] == ["scheduleConfig.cron_expression"]
+    assert [f.reason.partition(":")[0] for f in bad.failures] == [
+        "scheduleConfig.cron_expression"
+    ]
     olds = plain_map(checked.inputs)
     for change, replaces in (({"description": "x"}, []), ({"clusterId": "clust_2"},
                                                            ["clusterId"])):

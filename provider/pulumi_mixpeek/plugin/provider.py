@@ -28,6 +28,7 @@ from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
+from pulumi.dynamic import CheckFailure as DynamicCheckFailure
 from pulumi.dynamic import ConfigureRequest as DynamicConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.provider.experimental.provider import (
@@ -73,6 +74,7 @@ from .._constants import (
     TRIGGER_TOKEN,
 )
 from .._unknowns import is_unknown
+from ..boundary import engine_failures
 from ..client import MixpeekClient, shared_client
 from ..config import ProviderSettings, validate_endpoint
 from ..diff import changed_fields
@@ -90,12 +92,13 @@ from ..models.declaration import (
     ClusterExecutionDeclaration,
     ClusterTriggerDeclaration,
 )
-from ..names import renamer
+from ..names import camel, renamer
 from ..normalize import canonical_inputs
 from ..resources.cluster_provider import ClusterProvider
 from ..resources.enrichment_provider import ClusterEnrichmentProvider
 from ..resources.execution_provider import ClusterExecutionProvider
 from ..resources.trigger_provider import ClusterTriggerProvider
+from ..validation import UnknownProperty
 from .values import plain_map, property_map, secret_keys
 
 __all__ = ["MixpeekProvider", "ProviderError"]
@@ -183,6 +186,18 @@ def _to_camel(token: str, values: Mapping[str, Any] | None) -> dict[str, Any]:
 
 def _camel_path(token: str, path: str) -> str:
     return renamer()[0].path(path, _resource_properties(token))
+
+
+def _schema_failure(token: str, failure: DynamicCheckFailure) -> DynamicCheckFailure:
+    """A check failure in the schema's names. An unknown property's nearest valid name is
+    given in the spelling the user wrote it in: snake_case for a name with ``_`` (the Python
+    faces), else the schema's camelCase (YAML, TypeScript, Go)."""
+    path = _camel_path(token, failure.property)
+    if not isinstance(failure, UnknownProperty):
+        return DynamicCheckFailure(path, failure.reason)
+    typed = failure.property.rpartition(".")[2]
+    spell = (lambda name: name) if "_" in typed else camel
+    return failure.respelt(lambda parent: _camel_path(token, parent), spell)
 
 
 class MixpeekProvider(Provider):
@@ -274,16 +289,17 @@ class MixpeekProvider(Provider):
         # preview and up would show different names. The declaration is hashed in as well
         # (generate_cluster_name), so a replacement still gets a new name.
         token = request.type
-        result = resource.provider.check(
+        result = resource.provider.check_inputs(
             _to_snake(token, plain_map(request.old_inputs)),
             _to_snake(token, plain_map(request.new_inputs)),
             random_seed=request.urn.encode(),
         )
+        failures = [_schema_failure(token, f) for f in result.failures or []]
         return CheckResponse(
             inputs=property_map(_to_camel(token, result.inputs), secret_keys(request.new_inputs)),
             failures=[
-                CheckFailure(_camel_path(token, f.property), f.reason)
-                for f in result.failures or []
+                CheckFailure(f.property, f.reason)
+                for f in engine_failures(failures, plain_map(request.new_inputs))
             ],
         )
 

@@ -15,13 +15,14 @@ configuration later never makes a resource address another namespace.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from pulumi.dynamic import CheckResult, ConfigureRequest, DiffResult, ResourceProvider
 from pydantic import BaseModel
 
-from ..boundary import user_facing
+from ..boundary import engine_failures, user_facing
 from ..client import MixpeekClient, shared_client
 from ..config import ProviderSettings
 from ..diff import diff_replacing
@@ -29,7 +30,19 @@ from ..location import cluster_location, recorded_inputs
 from ..normalize import canonical_inputs, strip_internal
 from ..validation import validate_declaration
 
-__all__ = ["ReplacingProvider", "StatelessProvider"]
+__all__ = ["DESTROY", "REFRESH", "ReplacingProvider", "StatelessProvider", "recorded_for"]
+
+#: The commands that, unless given ``--run-program``, run an operation on a resource in the
+#: state with the provider settings recorded there rather than the current stack config: a
+#: read of a resource with a previous state is a refresh, a delete a destroy (or an up
+#: deleting what the program no longer declares). Messages about the key name the flag.
+REFRESH = "refresh"
+DESTROY = "destroy"
+
+
+def recorded_for(settings: ProviderSettings, command: str | None) -> ProviderSettings:
+    """``settings`` for an operation that ``pulumi <command>`` runs (None: not one of those)."""
+    return dataclasses.replace(settings, recorded_for=command)
 
 
 class StatelessProvider(ResourceProvider):
@@ -50,6 +63,22 @@ class StatelessProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         self._settings = ProviderSettings.resolve(req.config.get)
 
+    @user_facing
+    def check(
+        self, olds: dict[str, Any], news: dict[str, Any], random_seed: bytes | None = None
+    ) -> CheckResult:
+        """``check_inputs``, its failures as the engine prints them (``engine_failures``)."""
+        result = self.check_inputs(olds, news, random_seed)
+        return CheckResult(result.inputs, engine_failures(result.failures or [], news))
+
+    def check_inputs(
+        self, olds: dict[str, Any], news: dict[str, Any], random_seed: bytes | None = None
+    ) -> CheckResult:
+        """The checked inputs and one failure per bad property, named by its path
+        (``vector_config.feature_uris``); the native plugin renames the paths to the
+        schema's names before ``engine_failures``."""
+        raise NotImplementedError
+
     def _current_settings(self) -> ProviderSettings:
         settings: ProviderSettings | None = getattr(self, "_settings", None)
         if settings is None:
@@ -66,9 +95,13 @@ class StatelessProvider(ResourceProvider):
         """``namespace`` and ``endpoint`` as check records them (``location.recorded_inputs``)."""
         return recorded_inputs(declared, olds, self._current_settings())
 
-    def _client(self, props: Mapping[str, Any]) -> MixpeekClient:
-        """The client for the place ``props`` (checked inputs or state) record."""
-        return shared_client(cluster_location(props, self._current_settings()).settings)
+    def _client(
+        self, props: Mapping[str, Any], *, command: str | None = None
+    ) -> MixpeekClient:
+        """The client for the place ``props`` (checked inputs or state) record; ``command``:
+        REFRESH or DESTROY for a read or delete of a resource in the state."""
+        settings = cluster_location(props, self._current_settings()).settings
+        return shared_client(recorded_for(settings, command))
 
 
 class ReplacingProvider(StatelessProvider):
@@ -78,8 +111,7 @@ class ReplacingProvider(StatelessProvider):
     #: The declaration model: fields, defaults and which changes replace (``fields.py``).
     MODEL: ClassVar[type[BaseModel]]
 
-    @user_facing
-    def check(
+    def check_inputs(
         self, olds: dict[str, Any], news: dict[str, Any], random_seed: bytes | None = None
     ) -> CheckResult:
         """``random_seed`` (the native plugin passes the engine's) is not used: nothing here

@@ -53,7 +53,7 @@ from ..state import (
     refreshed_inputs,
 )
 from ..validation import validate_inputs
-from .base import StatelessProvider
+from .base import DESTROY, REFRESH, StatelessProvider, recorded_for
 
 __all__ = ["ClusterProvider", "adopt_existing", "generate_cluster_name"]
 
@@ -101,8 +101,7 @@ class ClusterProvider(StatelessProvider):
         return cluster_location(props, self._current_settings())
 
     # -- local operations ---------------------------------------------------------------
-    @user_facing
-    def check(
+    def check_inputs(
         self, olds: dict[str, Any], news: dict[str, Any], random_seed: bytes | None = None
     ) -> CheckResult:
         raw = strip_internal(news)
@@ -209,7 +208,8 @@ class ClusterProvider(StatelessProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         previous = strip_internal(props)
         location = self._location(previous)
-        meta = shared_client(location.settings).find_cluster(id_)
+        command = REFRESH if previous else None  # no previous state: an import
+        meta = shared_client(recorded_for(location.settings, command)).find_cluster(id_)
         if meta is None:
             _require_recorded(location, id_, "read")
             return ReadResult("", {})
@@ -258,7 +258,7 @@ class ClusterProvider(StatelessProvider):
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
         props = strip_internal(_props)
         location = self._location(props)
-        client = shared_client(location.settings)
+        client = shared_client(recorded_for(location.settings, DESTROY))
         keep = bool(props.get(KEEP)) or id_ in _KEEP_ON_DELETE
         try:
             client.delete_cluster(

@@ -46,13 +46,12 @@ class ClusterEnrichmentProvider(ReplacingProvider):
     MODEL = MODEL
 
     # -- API operations -----------------------------------------------------------------
-    @user_facing
-    def check(
+    def check_inputs(
         self, olds: dict[str, Any], news: dict[str, Any], random_seed: bytes | None = None
     ) -> CheckResult:
         """As every replacing resource; and where the API level has no enrich endpoint
         (1.3.783), a failure that says what replaces it."""
-        result = super().check(olds, news, random_seed)
+        result = super().check_inputs(olds, news, random_seed)
         level = self._current_settings().checked_api_level()
         if level.enrich_endpoint:
             return result

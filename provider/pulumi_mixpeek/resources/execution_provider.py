@@ -64,7 +64,7 @@ from ..models.declaration import ClusterExecutionDeclaration
 from ..normalize import canonical_inputs, strip_internal
 from ..polling import describe_run, wait_for_task
 from ..progress import report, warn
-from .base import ReplacingProvider
+from .base import REFRESH, ReplacingProvider
 
 __all__ = ["ClusterExecutionProvider", "RUN_OPTIONS", "RUN_OUTPUTS", "run_body"]
 
@@ -91,14 +91,13 @@ class ClusterExecutionProvider(ReplacingProvider):
 
     MODEL = MODEL
 
-    @user_facing
-    def check(
+    def check_inputs(
         self, olds: dict[str, Any], news: dict[str, Any], random_seed: bytes | None = None
     ) -> CheckResult:
         """As every replacing resource, plus the run options' rules: refused, each naming
         itself and the level, where the API level's execute takes no body (1.3.1); elsewhere
         an option refused where the declared ``mode`` never reads it."""
-        result = super().check(olds, news, random_seed)
+        result = super().check_inputs(olds, news, random_seed)
         level = self._current_settings().checked_api_level()
         failures = list(result.failures or [])
         seen = {f.property for f in failures}
@@ -151,7 +150,7 @@ class ClusterExecutionProvider(ReplacingProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         state = strip_internal(props)
         declared = canonical_inputs(state, MODEL)
-        client = self._client(declared)
+        client = self._client(declared, command=REFRESH if state else None)
         # The run the state records (``task_id``; the id for state written before it).
         task = client.find_task(str(state.get("task_id") or id_))
         if task is None:

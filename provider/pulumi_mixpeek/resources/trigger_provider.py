@@ -51,7 +51,7 @@ from ..models.declaration import ClusterTriggerDeclaration
 from ..normalize import canonical_inputs, same_value, strip_internal
 from ..progress import report
 from ..schedule import schedule_failures
-from .base import ReplacingProvider
+from .base import DESTROY, REFRESH, ReplacingProvider
 
 __all__ = ["ClusterTriggerProvider", "TRIGGER_OUTPUTS", "trigger_outputs"]
 
@@ -71,13 +71,12 @@ class ClusterTriggerProvider(ReplacingProvider):
 
     MODEL = MODEL
 
-    @user_facing
-    def check(
+    def check_inputs(
         self, olds: dict[str, Any], news: dict[str, Any], random_seed: bytes | None = None
     ) -> CheckResult:
         """As every resource, plus: exactly one of cluster_id / execution_config, and
         schedule_config checked per trigger_type."""
-        result = super().check(olds, news, random_seed)
+        result = super().check_inputs(olds, news, random_seed)
         raw = strip_internal(news)
         failures = list(result.failures or [])
         seen = {f.property for f in failures}
@@ -117,7 +116,7 @@ class ClusterTriggerProvider(ReplacingProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         state = strip_internal(props)
         declared = canonical_inputs(state, MODEL)
-        trigger = self._client(declared).find_trigger(id_)
+        trigger = self._client(declared, command=REFRESH if state else None).find_trigger(id_)
         if trigger is None:
             return ReadResult("", {})
         inputs = canonical_inputs({**declared, **_read_back(declared, trigger)}, MODEL)
@@ -150,7 +149,7 @@ class ClusterTriggerProvider(ReplacingProvider):
 
     @user_facing
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
-        client = self._client(canonical_inputs(strip_internal(_props), MODEL))
+        client = self._client(canonical_inputs(strip_internal(_props), MODEL), command=DESTROY)
         try:
             client.delete_trigger(id_)
         except NotFoundError:
