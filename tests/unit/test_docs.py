@@ -461,21 +461,49 @@ def _sdk_names(files: list[Path], pattern: str) -> set[str]:
     return {m for f in files for m in re.findall(pattern, f.read_text())}
 
 
-@pytest.mark.skipif(not SDK_NODEJS.exists() or not SDK_GO.exists(),
-                    reason="no generated SDKs (sdk/nodejs, sdk/go) in this checkout")
+def _typescript_names() -> set[str]:
+    """What the generated Node.js SDK exports: classes, functions, enum objects, members."""
+    files = [p for p in SDK_NODEJS.rglob("*.ts") if "node_modules" not in p.parts]
+    return _sdk_names(files, r"export (?:declare )?(?:class|const|function|type|enum) (\w+)") \
+        | _sdk_names(files, r"(?m)^\s*(\w+): \"")
+
+
+def _go_names() -> set[str]:
+    """What the generated Go SDK's package declares: functions, types, enum constants."""
+    files = list(SDK_GO.glob("*.go"))
+    return (_sdk_names(files, r"(?m)^func (\w+)\(")
+            | _sdk_names(files, r"(?m)^type (\w+) ")
+            | _sdk_names(files, r"(?m)^\s+(\w+)\s+=\s+\w+\(\""))
+
+
 def test_typescript_and_go_names_exist_in_the_generated_sdks() -> None:
+    """The README's TypeScript and Go blocks import the generated SDKs by their names and use
+    only what they declare."""
     blocks = _other_languages()
     package = json.loads((SDK_NODEJS / "package.json").read_text())["name"]
     assert f'from "{package}"' in blocks["typescript"]
-    ts_files = [p for p in SDK_NODEJS.rglob("*.ts") if "node_modules" not in p.parts]
-    ts_names = _sdk_names(ts_files, r"export (?:declare )?(?:class|const|function|type|enum) "
-                                    r"(\w+)") | _sdk_names(ts_files, r"(?m)^\s*(\w+): \"")
+    ts_names = _typescript_names()
     used = re.findall(r"\bmixpeek\.(\w+)(?:\.(\w+))?", blocks["typescript"])
     assert [u for u in used if u[0] not in ts_names or (u[1] and u[1] not in ts_names)] == []
-    go_files = list(SDK_GO.glob("*.go"))
-    go_names = (_sdk_names(go_files, r"(?m)^func (\w+)\(")
-                | _sdk_names(go_files, r"(?m)^type (\w+) ")
-                | _sdk_names(go_files, r"(?m)^\s+(\w+)\s+=\s+\w+\(\""))
     used_go = set(re.findall(r"\bmixpeek\.(\w+)", blocks["go"]))
-    assert sorted(used_go - go_names) == []
+    assert sorted(used_go - _go_names()) == []
 
+
+@pytest.mark.parametrize("page", [p for p in PAGES if not python_page(p)] + [
+    DOCS / "typescript-and-go.md"], ids=rel)
+def test_pages_of_other_languages_name_what_their_sdks_declare(page: Path) -> None:
+    """On a TypeScript or Go page, `mixpeek.X` is the SDK's: each block's names are its
+    language's; a name in the prose is one of either SDK."""
+    if not page.exists():
+        pytest.fail(f"{rel(page)} is missing")
+    text = page.read_text()
+    ts_names, go_names = _typescript_names(), _go_names()
+    wrong = []
+    for block in code_blocks(text):
+        known = {"typescript": ts_names, "ts": ts_names, "go": go_names}.get(block.lang)
+        if known is not None:
+            wrong += [n for n in re.findall(r"\bmixpeek\.(\w+)", block.text) if n not in known]
+    for code in inline_code(text):
+        wrong += [n for n in re.findall(r"(?<![\w./])mixpeek\.(\w+)", code)
+                  if n not in ts_names | go_names]
+    assert sorted(set(wrong)) == [], f"{rel(page)} names what neither SDK declares"
