@@ -6,11 +6,17 @@ a key set after the last ``pulumi up`` is not seen by ``pulumi refresh`` or ``pu
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from tests.engine.helpers import API_KEY, BOTH_FACES, Stack
+from tests.engine.helpers import API_KEY, BOTH_FACES, FACES, Stack, server_clusters
+from tests.engine.test_native_engine import TWO_PROVIDERS
+from tests.support.emulator import Emulator
+from tests.support.pulumi import PulumiProject
 
 pytestmark = pytest.mark.engine
 
@@ -85,3 +91,27 @@ def test_a_key_set_after_the_last_up_needs_run_program(
     assert read in [f"{r['method']} {r['path']}" for r in stack.api_requests()[sent:]]
     stack.project.run("destroy", "--yes", "--run-program")
     assert stack.server_clusters() == []
+
+
+def test_a_key_refused_by_the_api_names_the_provider_argument_it_came_from(
+    tmp_path: Path, bin_dir: Path, emulator: Emulator
+) -> None:
+    """An explicit native provider's key is its argument, not the stack's config."""
+    project = PulumiProject.create(tmp_path / "explicit", bin_dir, program=TWO_PROVIDERS)
+    project.extra_env.update(FACES["native"].env(bin_dir))
+    namespace = f"engine-explicit-{uuid.uuid4().hex[:8]}"
+    wrong = "sk_wrong_" + uuid.uuid4().hex
+    (project.root / "providers.json").write_text(json.dumps(
+        {"eu": {"namespace": namespace, "endpoint": emulator.base_url, "api_key": wrong}}
+    ))
+
+    up = project.run("up", "--yes", check=False)
+
+    assert up.returncode != 0
+    out = " ".join(up.stdout.rpartition("Diagnostics:")[2].split())
+    assert (
+        "the Mixpeek API rejected the API key set in the provider resource's apiKey argument "
+        "(HTTP 401 UnauthorizedError). Pass a valid key as the provider's apiKey." in out
+    ), up.stdout
+    assert wrong not in project.logs()
+    assert server_clusters(emulator, namespace) == []

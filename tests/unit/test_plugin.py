@@ -21,10 +21,11 @@ from pulumi.provider.experimental.provider import (
     InvokeRequest,
     PropertyDiffKind,
 )
+from pulumi.runtime.proto import provider_pb2
 from pulumi_mixpeek import native
 from pulumi_mixpeek._constants import CLUSTER_TOKEN, UNKNOWN_SENTINEL
 from pulumi_mixpeek.plugin.provider import MixpeekProvider, ProviderError
-from pulumi_mixpeek.plugin.server import _message
+from pulumi_mixpeek.plugin.server import _message, _Servicer
 from pulumi_mixpeek.plugin.values import from_plain, plain_map, property_map, to_plain
 from pulumi_mixpeek.resources.cluster import Cluster as DynamicCluster
 from pulumi_mixpeek.resources.enrichment import ClusterEnrichment as DynamicEnrichment
@@ -217,6 +218,31 @@ def test_configure_takes_the_instance_arguments_first(monkeypatch: pytest.Monkey
     )
 
 
+@pytest.mark.parametrize(
+    ("provider_urn", "where"),
+    [
+        ("urn:pulumi:test::proj::pulumi:providers:mixpeek::eu", "the provider resource's apiKey "
+         "argument"),
+        ("urn:pulumi:test::proj::pulumi:providers:mixpeek::default_0_1_0", "stack config "
+         "mixpeek:apiKey"),
+    ],
+)
+def test_a_key_error_names_where_the_key_was_set(
+    monkeypatch: pytest.MonkeyPatch, provider_urn: str, where: str
+) -> None:
+    """The engine configures an explicit provider with its arguments, the default provider
+    with the stack's config; the servicer tells the provider which one it is (its URN)."""
+    for name in ("MIXPEEK_API_KEY", "MIXPEEK_NAMESPACE", "MIXPEEK_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+    provider = MixpeekProvider()
+    provider.provider_urn = provider_urn
+    configure(provider, {"apiKey": "sk_first\nsk_second", "namespace": "ns"}, {})
+    checked_inputs = run(provider.check(CheckRequest(URN, {}, props(WIRE_VECTOR), b"s"))).inputs
+    with pytest.raises(ProviderError) as raised:
+        run(provider.create(CreateRequest(URN, checked_inputs or {}, 60.0, False)))
+    assert f"The Mixpeek API key set in {where} contains a line break" in str(raised.value)
+
+
 def test_errors_are_one_message_without_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("MIXPEEK_API_KEY", "MIXPEEK_NAMESPACE", "MIXPEEK_ENDPOINT"):
         monkeypatch.delenv(name, raising=False)
@@ -324,3 +350,14 @@ def test_native_run_resources_match_the_dynamic_ones_and_the_schema(
         python_name(n) for n in resource["inputProperties"]
     ]
     assert set(native_class.__annotations__) == {python_name(n) for n in resource["properties"]}
+
+
+def test_the_servicer_tells_the_provider_which_provider_resource_it_serves() -> None:
+    """The engine's Configure names the provider resource (its URN); the SDK's request
+    object drops it, so the servicer hands it over first."""
+    provider = MixpeekProvider()
+    servicer = _Servicer([], "0.0.0", provider, engine_address="127.0.0.1:0")
+    urn = "urn:pulumi:test::proj::pulumi:providers:mixpeek::eu"
+    request = provider_pb2.ConfigureRequest(urn=urn, acceptSecrets=True)
+    run(servicer.Configure(request, None))
+    assert provider.provider_urn == urn

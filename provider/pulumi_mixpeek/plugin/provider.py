@@ -29,8 +29,6 @@ from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from pulumi.dynamic import CheckFailure as DynamicCheckFailure
-from pulumi.dynamic import ConfigureRequest as DynamicConfigureRequest
-from pulumi.dynamic.config import Config
 from pulumi.provider.experimental.provider import (
     CheckFailure,
     CheckRequest,
@@ -58,11 +56,6 @@ from pydantic import ValidationError
 
 from .._constants import (
     CLUSTER_TOKEN,
-    CONFIG_API_KEY,
-    CONFIG_API_VERSION,
-    CONFIG_ENDPOINT,
-    CONFIG_MAX_RETRIES,
-    CONFIG_NAMESPACE,
     ENRICHMENT_TOKEN,
     EXECUTION_TOKEN,
     GET_CLUSTER_GROUPS_TOKEN,
@@ -70,13 +63,12 @@ from .._constants import (
     GET_TASK_TOKEN,
     GET_TRIGGER_HISTORY_TOKEN,
     LIST_CLUSTERS_TOKEN,
-    PACKAGE_NAME,
     TRIGGER_TOKEN,
 )
 from .._unknowns import is_unknown
 from ..boundary import engine_failures
 from ..client import MixpeekClient, shared_client
-from ..config import ProviderSettings, validate_endpoint
+from ..config import Origin, ProviderSettings, validate_endpoint
 from ..diff import changed_fields
 from ..errors import MixpeekError, redact
 from ..lookups import (
@@ -206,6 +198,10 @@ class MixpeekProvider(Provider):
 
     def __init__(self) -> None:
         self._settings = ProviderSettings.resolve()
+        #: The URN of the provider resource this process serves, when the engine says it
+        #: (``server.py``): a default provider is configured from the stack's config, an
+        #: explicit one from its arguments, which messages about the key tell apart.
+        self.provider_urn: str | None = None
         cluster = ClusterProvider()
         self._resources = {
             # A Cluster's canonical form depends on the API level (its defaults): the
@@ -261,20 +257,12 @@ class MixpeekProvider(Provider):
     @_errors_as_messages
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
         get = _config_getter(request)
-        self._settings = ProviderSettings.resolve(get)
-        known = {
-            key: get(key)
-            for key in (
-                CONFIG_API_KEY,
-                CONFIG_NAMESPACE,
-                CONFIG_ENDPOINT,
-                CONFIG_MAX_RETRIES,
-                CONFIG_API_VERSION,
-            )
-            if get(key) is not None
-        }
+        name = (self.provider_urn or "").rpartition("::")[2]
+        explicit = bool(name) and not name.startswith("default")
+        origin = Origin.PROVIDER_ARGUMENT if explicit else Origin.STACK_CONFIG
+        self._settings = ProviderSettings.resolve(get, origin=origin)
         for resource in self._resources.values():
-            resource.provider.configure(DynamicConfigureRequest(Config(known, PACKAGE_NAME)))
+            resource.provider.use_settings(self._settings)
         # supports_preview=False: the engine shows the inputs as the planned outputs and
         # never calls create/update during preview, which so needs no key, as before.
         return ConfigureResponse(accept_secrets=True, supports_preview=False)

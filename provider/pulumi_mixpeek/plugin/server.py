@@ -73,11 +73,22 @@ def _without_traceback(handler: Handler) -> Handler:
 
 
 class _Servicer(ProviderServicer):
-    pass
+    def __init__(
+        self, args: list[str], version: str, provider: MixpeekProvider, engine_address: str
+    ) -> None:
+        super().__init__(args, version, provider, engine_address=engine_address)
+        self._mixpeek = provider
+
+    async def Configure(self, request: Any, context: Any) -> Any:  # noqa: N802 - gRPC name
+        # The SDK's ConfigureRequest drops the provider resource's URN, which says whether
+        # the configuration is the stack's (a default provider) or an explicit provider's
+        # arguments (MixpeekProvider.configure).
+        self._mixpeek.provider_urn = request.urn or None
+        return await ProviderServicer.Configure(self, request, context)
 
 
 for _name in _CALLS:
-    setattr(_Servicer, _name, _without_traceback(getattr(ProviderServicer, _name)))
+    setattr(_Servicer, _name, _without_traceback(getattr(_Servicer, _name)))
 
 
 async def _serve(engine_address: str, args: list[str]) -> None:

@@ -63,6 +63,11 @@ class StatelessProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         self._settings = ProviderSettings.resolve(req.config.get)
 
+    def use_settings(self, settings: ProviderSettings) -> None:
+        """Configure with settings resolved elsewhere (the native plugin's, which knows
+        whether they came from the stack's config or an explicit provider's arguments)."""
+        self._settings = settings
+
     @user_facing
     def check(
         self, olds: dict[str, Any], news: dict[str, Any], random_seed: bytes | None = None
