@@ -63,10 +63,10 @@ def generate_cluster_name(
 ) -> str:
     """A name for a cluster declared without one.
 
-    Assumption (documented in the README): the API would generate a name itself, but check
-    sets one, so that it is a stable input shown in preview and so that a create whose
-    response was lost can be found again by name instead of being repeated blindly (see
-    ``client.py``).
+    Assumption (documented in docs/update-or-replace.md, "Names"): the API would generate a
+    name itself, but check sets one, so that it is a stable input shown in preview and so
+    that a create whose response was lost can be found again by name instead of being
+    repeated blindly (see ``client.py``).
 
     With a ``seed`` the name is derived from the seed and the rest of the declaration, as
     Pulumi's autonaming derives it from the engine's per-resource random seed: preview and up
