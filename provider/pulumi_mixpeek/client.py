@@ -63,7 +63,13 @@ from ._constants import (
     TIMEOUT_READ_S,
     TIMEOUT_WRITE_S,
 )
-from .config import Origin, ProviderSettings, key_origin_text, recorded_settings_text
+from .config import (
+    Origin,
+    ProviderSettings,
+    key_origin_text,
+    recorded_settings_text,
+    where_set,
+)
 from .errors import (
     APIConnectionError,
     APIError,
@@ -190,9 +196,13 @@ class MixpeekClient:
         level: ApiLevel | None = None,
         key_origin: Origin | None = None,
         recorded_for: str | None = None,
+        namespace_origin: Origin | None = None,
+        endpoint_origin: Origin | None = None,
     ) -> None:
         """``key_origin``, ``recorded_for``: where the key was set and the command using the
-        settings recorded in state (``ProviderSettings``), named when the API refuses it."""
+        settings recorded in state (``ProviderSettings``), named when the API refuses it;
+        ``namespace_origin``, ``endpoint_origin``: where those were set, named in a 403 and
+        when the endpoint does not answer."""
         self.endpoint = endpoint.rstrip("/")
         self.namespace = namespace
         #: The API level spoken (``levels.py``); the provider reads what the level allows.
@@ -205,6 +215,8 @@ class MixpeekClient:
         self._jitter = jitter
         self._notify = notify
         self._rejected_key = _rejected_key_text(key_origin, recorded_for)
+        self._namespace_where = where_set("namespace", namespace_origin)
+        self._endpoint_where = where_set("endpoint", endpoint_origin)
 
     @classmethod
     def from_settings(
@@ -221,6 +233,8 @@ class MixpeekClient:
             level=settings.checked_api_level(),
             key_origin=settings.api_key_origin,
             recorded_for=settings.recorded_for,
+            namespace_origin=settings.namespace_origin,
+            endpoint_origin=settings.endpoint_origin,
         )
 
     def __repr__(self) -> str:
@@ -698,7 +712,13 @@ class MixpeekClient:
         except httpx.TransportError as exc:
             timed_out = isinstance(exc, httpx.TimeoutException)
             return _Failure(
-                connection_error(exc, action=action, endpoint=self.endpoint, secrets=secrets),
+                connection_error(
+                    exc,
+                    action=action,
+                    endpoint=self.endpoint,
+                    secrets=secrets,
+                    endpoint_where=self._endpoint_where,
+                ),
                 retry=isinstance(exc, _RETRYABLE),
                 maybe_applied=not isinstance(exc, _NOT_SENT),
                 reason=f"{'timed out' if timed_out else 'connection failed'} "
@@ -708,7 +728,11 @@ class MixpeekClient:
             return response
         status = response.status_code
         error = status_error(
-            response, action=action, secrets=secrets, rejected_key=self._rejected_key
+            response,
+            action=action,
+            secrets=secrets,
+            rejected_key=self._rejected_key,
+            namespace_where=self._namespace_where,
         )
         retry = status == 429 or status >= 500
         return _Failure(

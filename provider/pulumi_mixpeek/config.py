@@ -43,6 +43,7 @@ __all__ = [
     "ProviderSettings",
     "key_origin_text",
     "recorded_settings_text",
+    "where_set",
     "validate_endpoint",
 ]
 
@@ -125,9 +126,13 @@ _NAMES = {"api_key": "apiKey", "namespace": "namespace", "endpoint": "endpoint"}
 _ENVIRONMENT = {"api_key": ENV_API_KEY, "namespace": ENV_NAMESPACE, "endpoint": ENV_ENDPOINT}
 
 
+def where_set(setting: str, origin: Origin | None) -> str | None:
+    """Where ``setting`` (``api_key``, ``namespace``, ``endpoint``) was set, e.g. "stack
+    config mixpeek:namespace" (None: not known)."""
+    return None if origin is None else _where(setting, origin)
+
+
 def _where(setting: str, origin: Origin) -> str:
-    """Where ``setting`` (a ``ProviderSettings`` field) was set, e.g. "stack config
-    mixpeek:apiKey"."""
     name = _NAMES[setting]
     return {
         Origin.STACK_CONFIG: f"stack config mixpeek:{name}",

@@ -275,10 +275,12 @@ def status_error(
     action: str,
     secrets: Iterable[str | None] = (),
     rejected_key: tuple[str, str] = _REJECTED_KEY,
+    namespace_where: str | None = None,
 ) -> APIStatusError:
     """The exception for an error response; ``action`` says what was attempted.
     ``rejected_key``: for a 401, (where the key was set, e.g. " set in stack config
-    mixpeek:apiKey", and what to do), so the message names the key's place once.
+    mixpeek:apiKey", and what to do), so the message names the key's place once;
+    ``namespace_where``: for a 403, where the namespace was set, if known.
 
     This is the only place a status code is turned into an exception class.
     """
@@ -306,6 +308,9 @@ def status_error(
         if not parts[-1].endswith((".", "!", "?")):
             parts.append(".")
         hint = _HINTS.get(cls)
+        if cls is PermissionDeniedError and namespace_where:
+            # The API's message says the key may not use the namespace.
+            hint = f"The namespace was set in {namespace_where}; use an API key allowed in it."
         if hint:
             parts.append(f" {hint}")
     if request_id:
@@ -329,14 +334,20 @@ def connection_error(
     action: str,
     endpoint: str,
     secrets: Iterable[str | None] = (),
+    endpoint_where: str | None = None,
 ) -> APIConnectionError:
     """The exception for an httpx transport error. The caller raises it without chaining
-    ``exc`` (whose text may hold request headers)."""
+    ``exc`` (whose text may hold request headers). ``endpoint_where``: where the endpoint
+    was set, if known."""
     cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
     what = "timed out" if cls is APITimeoutError else f"failed ({type(exc).__name__}: {exc})"
+    check = (
+        f"the endpoint, set in {endpoint_where}"
+        if endpoint_where
+        else "`mixpeek:endpoint` / MIXPEEK_ENDPOINT"
+    )
     message = (
-        f"Could not {action}: the request to {endpoint} {what}. "
-        "Check the network and `mixpeek:endpoint` / MIXPEEK_ENDPOINT."
+        f"Could not {action}: the request to {endpoint} {what}. Check the network and {check}."
     )
     request = getattr(exc, "_request", None)
     return cls(

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._unknowns import is_unknown
-from .config import ProviderSettings, validate_endpoint
+from .config import Origin, ProviderSettings, validate_endpoint
 from .errors import ConfigurationError
 
 __all__ = [
@@ -104,6 +104,8 @@ def cluster_location(props: Mapping[str, Any], settings: ProviderSettings) -> Lo
         settings,
         namespace=namespace or settings.namespace,
         endpoint=endpoint or settings.endpoint,
+        namespace_origin=Origin.RESOURCE_INPUT if namespace else settings.namespace_origin,
+        endpoint_origin=Origin.RESOURCE_INPUT if endpoint else settings.endpoint_origin,
     )
     return Location(located, recorded=namespace is not None)
 

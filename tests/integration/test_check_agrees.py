@@ -1008,7 +1008,7 @@ def test_check_refuses_the_fields_the_sdk_calls_internal(
     assert level.oracle.verdicts([declaration])[0]["refusal"] is None
     assert provider_narrowing(declaration, level.internal) is not None
 
-    result = level.provider().check({}, {**declaration, "__provider": PROVIDER_BLOB})
+    result = level.provider().check_inputs({}, {**declaration, "__provider": PROVIDER_BLOB})
 
     assert [f.property for f in result.failures] == [f"vector_config.{name}"]
 

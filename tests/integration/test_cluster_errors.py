@@ -92,7 +92,9 @@ def test_a_malformed_key_is_refused_before_any_request_without_showing_it(
     for name, operation in operations.items():
         exc = raised(operation)
         assert isinstance(exc, ConfigurationError), (name, shown(exc))
-        assert "mixpeek:apiKey" in str(exc) and "MIXPEEK_API_KEY" in str(exc)
+        # Where the key was set (the stack's config) and how to set it there.
+        assert "The Mixpeek API key set in stack config mixpeek:apiKey contains" in str(exc)
+        assert "`pulumi config set --secret mixpeek:apiKey <key>`" in str(exc)
         assert_no_secret(exc, MALFORMED_KEYS[kind], *FRAGMENTS)
         assert_message_only(exc)
     assert server.requests() == []

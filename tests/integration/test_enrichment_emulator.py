@@ -143,7 +143,7 @@ def test_lost_response_is_not_repeated(
 def test_check_reports_every_problem_without_network(
     server: Emulator, enrich: ClusterEnrichmentProvider
 ) -> None:
-    result = enrich.check(
+    result = enrich.check_inputs(  # failures by path (the engine's form: test_boundary.py)
         {}, {"clustering_ids": [], "batch_size": 0, "parallelism": "two", "__provider": BLOB}
     )
     assert sorted(f.property for f in result.failures) == [

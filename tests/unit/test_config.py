@@ -11,7 +11,13 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi_mixpeek.client import MixpeekClient
 from pulumi_mixpeek.config import Origin, ProviderSettings
-from pulumi_mixpeek.errors import AuthenticationError, MissingCredentialsError
+from pulumi_mixpeek.errors import (
+    APIConnectionError,
+    AuthenticationError,
+    MissingCredentialsError,
+    PermissionDeniedError,
+)
+from pulumi_mixpeek.location import cluster_location
 from pulumi_mixpeek.resources.cluster_provider import ClusterProvider
 from pulumi_mixpeek.resources.trigger_provider import ClusterTriggerProvider
 
@@ -174,4 +180,51 @@ def test_a_rejected_key_during_refresh_names_run_program() -> None:
         "current stack config: if mixpeek:apiKey was changed since, run `pulumi refresh "
         "--run-program`; otherwise set a valid key with `pulumi config set --secret "
         "mixpeek:apiKey <key>`. (request id req_7)"
+    )
+
+
+# -- a namespace the key may not use, an endpoint that does not answer ---------------------
+def test_the_place_recorded_on_a_resource_is_its_input() -> None:
+    settings = ProviderSettings.resolve(
+        {"mixpeek:namespace": "ns-config"}.get, {"MIXPEEK_ENDPOINT": "http://127.0.0.1:1"}
+    )
+    located = cluster_location({"namespace": "ns-recorded"}, settings).settings
+    assert (located.namespace, located.namespace_origin) == ("ns-recorded", Origin.RESOURCE_INPUT)
+    assert located.endpoint_origin is Origin.ENVIRONMENT  # not recorded: the configured one
+    unrecorded = cluster_location({}, settings).settings
+    assert unrecorded.namespace_origin is Origin.STACK_CONFIG
+
+
+def test_a_namespace_the_key_may_not_use_is_said_once_naming_where_it_was_set() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = {"success": False, "status": 403, "error": {
+            "message": "This API key is not allowed to access namespace 'ns-other'.",
+            "type": "ForbiddenError"}}
+        return httpx.Response(403, json=body)
+
+    settings = ProviderSettings(namespace="ns-other", api_key=KEY,
+                                namespace_origin=Origin.RESOURCE_INPUT)
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    with pytest.raises(PermissionDeniedError) as caught:
+        MixpeekClient.from_settings(settings, http_client=http).get_cluster("products")
+    assert str(caught.value) == (
+        "Could not read cluster 'products': HTTP 403 ForbiddenError: This API key is not "
+        "allowed to access namespace 'ns-other'. The namespace was set in the resource's "
+        "namespace input; use an API key allowed in it."
+    )
+
+
+def test_an_endpoint_that_does_not_answer_names_where_it_was_set() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+
+    settings = ProviderSettings(endpoint="http://127.0.0.1:9", namespace="n", api_key=KEY,
+                                endpoint_origin=Origin.ENVIRONMENT, max_retries=0)
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    with pytest.raises(APIConnectionError) as caught:
+        MixpeekClient.from_settings(settings, http_client=http).get_cluster("products")
+    assert str(caught.value) == (
+        "Could not read cluster 'products': the request to http://127.0.0.1:9 failed "
+        "(ConnectError: [Errno 111] Connection refused). Check the network and the endpoint, "
+        "set in the MIXPEEK_ENDPOINT environment variable."
     )
