@@ -163,10 +163,10 @@ def key_origin_text(origin: Origin | None) -> tuple[str, str]:
 
 
 def recorded_settings_text(command: str, *, changed: str) -> str:
-    """Why ``pulumi <command>`` (refresh, destroy) may not see a setting ``changed`` since
-    the last ``pulumi up``: outside ``--run-program`` the engine configures the provider with
-    the settings recorded in the state (the dynamic provider's stack config; the native
-    provider's inputs), not with the current stack config."""
+    """Why ``pulumi <command>`` (refresh, destroy) may not see the key ``changed`` ("set",
+    "changed") since the last ``pulumi up``: outside ``--run-program`` the engine configures
+    the provider with the settings recorded in the state (the dynamic provider's stack
+    config; the native provider's inputs), not with the current stack config."""
     return (
         f"`pulumi {command}` uses the provider settings recorded in the state by the last "
         f"`pulumi up`, not the current stack config: if {CONFIG_API_KEY} was {changed} since, "
