@@ -277,3 +277,66 @@ def test_registration_with_todays_inputs() -> Any:
                 inputs["auto_execute_cooldown_seconds"]) == (True, 100, 600)
 
     return cluster.cluster_id.apply(check)
+
+
+@pulumi.runtime.test
+def test_the_native_face_registers_the_schemas_names_and_reads_its_own_back() -> Any:
+    """native.Cluster sends the schema's camelCase names, nested ones too (written out here:
+    the oracle is the schema's spelling, not the provider's renaming), leaves the keys of
+    free-form maps as the user wrote them, and its attributes read in Python's names again.
+    Values behind Outputs are renamed as well."""
+    import pulumi_mixpeek.native as native
+
+    mocks = Mocks()
+    pulumi.runtime.set_mocks(mocks, preview=False)
+    cluster = native.Cluster(
+        "wired",
+        collection_ids=pulumi.Output.from_input(["col_a"]),
+        vector_config=native.VectorConfigArgs(
+            feature_uris=[pulumi.Output.from_input("mixpeek://t@v1/e")],
+            clustering_method="kmeans",
+            algorithm_params={"n_clusters": 4},
+        ),
+        metadata={"cluster_name": "mine", "clusterName": "also mine"},
+        opts=pulumi.ResourceOptions(ignore_changes=["vector_config.algorithm_params"]),
+    )
+
+    def check(values: list[Any]) -> None:
+        [(typ, _, inputs)] = mocks.registered
+        assert typ == "mixpeek:index:Cluster"
+        assert inputs["collectionIds"] == ["col_a"]
+        assert inputs["vectorConfig"] == {
+            "featureUris": ["mixpeek://t@v1/e"],
+            "clusteringMethod": "kmeans",
+            "algorithmParams": {"n_clusters": 4},
+        }
+        assert inputs["metadata"] == {"cluster_name": "mine", "clusterName": "also mine"}
+        assert not {"collection_ids", "vector_config", "cluster_id"} & set(inputs)
+        vector_config, metadata, cluster_id = values
+        assert vector_config == {
+            "feature_uris": ["mixpeek://t@v1/e"],
+            "clustering_method": "kmeans",
+            "algorithm_params": {"n_clusters": 4},
+        }
+        assert metadata == {"cluster_name": "mine", "clusterName": "also mine"}
+        assert cluster_id == "clust_mock"
+
+    return pulumi.Output.all(cluster.vector_config, cluster.metadata, cluster.cluster_id).apply(
+        check
+    )
+
+
+def test_the_native_face_names_option_paths_as_the_schema_does() -> None:
+    """ignore_changes / replace_on_changes / additional_secret_outputs name properties the
+    engine knows by the schema's names."""
+    from pulumi_mixpeek.native._wire import _wire_options
+
+    wired = _wire_options(pulumi.ResourceOptions(
+        ignore_changes=["vector_config.algorithm_params", "description"],
+        replace_on_changes=["collection_ids"],
+        additional_secret_outputs=["metadata"],
+    ))
+    assert wired is not None
+    assert wired.ignore_changes == ["vectorConfig.algorithmParams", "description"]
+    assert wired.replace_on_changes == ["collectionIds"]
+    assert wired.additional_secret_outputs == ["metadata"]
