@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -68,6 +69,14 @@ class Face:
     @property
     def program(self) -> str:
         return PROGRAM.format(cluster=self.cluster_class)
+
+    def shown(self, field: str) -> str:
+        """How the CLI names an input: the dynamic provider's state uses the API's
+        snake_case, the native plugin the schema's camelCase (Pulumi's convention, written out
+        here rather than taken from the provider's renaming)."""
+        if self.name != "native":
+            return field
+        return re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), field)
 
     def env(self, bin_dir: Path) -> dict[str, str]:
         """The native face finds its plugin as the README says: on PATH."""

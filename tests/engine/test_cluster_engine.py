@@ -89,7 +89,7 @@ def test_mutable_change_updates_in_place(stack: Stack, change: dict[str, Any]) -
     assert "~ 1 to update" in preview
     assert "to replace" not in preview
     (field,) = change
-    assert f"~ {field}" in preview
+    assert f"~ {stack.face.shown(field)}" in preview
 
     stack.run("up", "--yes")
     (updated,) = stack.server_clusters()
@@ -129,9 +129,10 @@ def test_immutable_change_replaces(stack: Stack, changed: dict[str, Any], field:
     stack.declare(products=changed)
     preview = stack.run("preview")
     assert "+-1 to replace" in preview
-    assert f"[diff: ~{field}]" in preview, "the preview names the property that forces it"
+    shown = stack.face.shown(field)
+    assert f"[diff: ~{shown}]" in preview, "the preview names the property that forces it"
     detailed = stack.run("preview", "--diff")
-    assert f"~ {field}" in detailed
+    assert f"~ {shown}" in detailed
 
     stack.run("up", "--yes")
     (replacement,) = stack.server_clusters()
