@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pulumi_mixpeek._constants import CLUSTER_TOKEN, ENRICHMENT_TOKEN, TRIGGER_TOKEN
+from pulumi_mixpeek.names import renamer
 from pulumi_mixpeek.resources.cluster import CLUSTER_TYPE
 from pulumi_mixpeek.resources.enrichment import TYPE_TOKEN as ENRICHMENT_TYPE
 from pulumi_mixpeek.resources.trigger import TYPE_TOKEN as TRIGGER_TYPE
@@ -66,6 +67,18 @@ def config_with_defaults(schema: PolicyConfigSchema | None, given: Mapping[str, 
     return {**defaults, **dict(given or {})}
 
 
+def _props(args: ResourceValidationArgs) -> Mapping[str, Any]:
+    """The resource's inputs in the rules' names (the API's snake_case): the native plugin's
+    resources (``mixpeek:index:*``) carry the schema's camelCase, translated by the schema
+    (``pulumi_mixpeek.names``); the dynamic resources' are already snake_case."""
+    names, schema = renamer()
+    resource = schema["resources"].get(args.resource_type)
+    if resource is None:
+        return args.props
+    renamed: Mapping[str, Any] = names.to_snake(args.props, resource["properties"])
+    return renamed
+
+
 def _no_stack(args: ResourceValidationArgs | StackValidationArgs) -> None:
     args.not_applicable("the stack name is unknown (PULUMI_STACK is not set)")
 
@@ -83,7 +96,7 @@ def _cluster_policy(
         if args.resource_type not in types:
             return
         config = config_with_defaults(schema, args.get_config())
-        for message in rule(args.props, config):
+        for message in rule(_props(args), config):
             report(message, None)
 
     return ResourceValidationPolicy(
@@ -187,7 +200,7 @@ def _validate_source_enrichment(args: ResourceValidationArgs, report: ReportViol
         _no_stack(args)
         return
     config = config_with_defaults(_ENRICHMENT_SCHEMA, args.get_config())
-    for message in rule(args.props, stack, config["protectedStacks"]):
+    for message in rule(_props(args), stack, config["protectedStacks"]):
         report(message, None)
 
 
@@ -197,7 +210,7 @@ def _validate_keep_outputs(args: ResourceValidationArgs, report: ReportViolation
     config = config_with_defaults(_KEEP_OUTPUTS_SCHEMA, args.get_config())
     protected = bool(args.opts.protect) if args.opts is not None else False
     for message in rules.output_collections_not_kept(
-        args.props, protected=protected, all_clusters=bool(config["allClusters"])
+        _props(args), protected=protected, all_clusters=bool(config["allClusters"])
     ):
         report(message, None)
 

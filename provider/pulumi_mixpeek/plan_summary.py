@@ -70,6 +70,7 @@ from ._constants import (
     TYPE_TOKEN_PREFIX,
 )
 from .levels import API_VERSIONS, DEFAULT_API_VERSION, ApiLevel, api_level
+from .names import renamer
 from .resources.cluster import CLUSTER_TYPE
 from .resources.enrichment import TYPE_TOKEN as ENRICHMENT_TYPE
 from .resources.execution import TYPE_TOKEN as EXECUTION_TYPE
@@ -292,6 +293,23 @@ def plan_level(plan: Plan, override: str | None = None) -> ApiLevel:
 
 
 # -- reading --------------------------------------------------------------------------------
+def _python_names(state: Any, type_: str) -> Any:
+    """A state of the native plugin's resource ``type_`` (the schema's camelCase) with its
+    inputs and outputs in the API's snake_case, which the rest of this module reads; any
+    other state as it is."""
+    if not isinstance(state, dict):
+        return state
+    names, schema = renamer()
+    resource = schema["resources"].get(str(state.get("type") or type_))
+    if resource is None:
+        return state
+    renamed = dict(state)
+    for bag in ("inputs", "outputs"):
+        if isinstance(state.get(bag), dict):
+            renamed[bag] = names.to_snake(state[bag], resource["properties"])
+    return renamed
+
+
 def _cluster_name(*states: Any) -> str | None:
     for state in states:
         if not isinstance(state, dict):
@@ -377,6 +395,7 @@ def _add_step(
     if not type_:
         state = new if isinstance(new, dict) and new else old if isinstance(old, dict) else {}
         type_ = str(state.get("type", ""))
+    old, new = _python_names(old, type_), _python_names(new, type_)
     if type_ in TRIGGER_TYPES:
         # A refresh step's new state is the server's; any other step's old state the last.
         _read_trigger_health(plan, op, urn, type_, new if op == "refresh" else old)

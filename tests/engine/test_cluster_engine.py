@@ -188,7 +188,8 @@ def test_unnamed_cluster_is_auto_named_once(stack: Stack) -> None:
     del unnamed["cluster_name"]
     stack.declare(products=unnamed)
     preview = stack.run("preview", "--diff")
-    assert re.search(r"cluster_name\s*: \"pulumi-[0-9a-f]{12}\"", preview), preview
+    name = stack.face.shown("cluster_name")
+    assert re.search(name + r"\s*: \"pulumi-[0-9a-f]{12}\"", preview), preview
 
     stack.run("up", "--yes")
     (cluster,) = stack.server_clusters()
@@ -200,7 +201,7 @@ def test_unnamed_cluster_is_auto_named_once(stack: Stack) -> None:
     changed = vector_cluster("ignored", collection_ids=["col_other"])
     del changed["cluster_name"]
     stack.declare(products=changed)
-    assert "- cluster_name" not in stack.run("preview", "--diff")
+    assert f"- {name}" not in stack.run("preview", "--diff")
     stack.run("up", "--yes")
     (replacement,) = stack.server_clusters()
     assert replacement["cluster_id"] != cluster["cluster_id"]

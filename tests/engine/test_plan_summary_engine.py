@@ -320,7 +320,8 @@ def test_todays_level_names_the_output_collections_a_change_deletes(
             "1.3.783)."
         ), path
         assert (
-            f"| **replace** | Cluster `reshaped` | `vector_config` | **deleted**: {reshaped} |"
+            f"| **replace** | Cluster `reshaped` | `{face.shown('vector_config')}` | "
+            f"**deleted**: {reshaped} |"
         ) in lines
         assert (
             f"| **delete** | Cluster `retired` | removed from the program | **deleted**: "
