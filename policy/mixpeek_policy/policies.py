@@ -28,6 +28,7 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
+from pulumi_policy.proxy import _DictProxy, _ListProxy, unknown_checking_proxy
 
 from . import rules
 from .stack import current_stack
@@ -70,13 +71,28 @@ def config_with_defaults(schema: PolicyConfigSchema | None, given: Mapping[str, 
 def _props(args: ResourceValidationArgs) -> Mapping[str, Any]:
     """The resource's inputs in the rules' names (the API's snake_case): the native plugin's
     resources (``mixpeek:index:*``) carry the schema's camelCase, translated by the schema
-    (``pulumi_mixpeek.names``); the dynamic resources' are already snake_case."""
+    (``pulumi_mixpeek.names``); the dynamic resources' are already snake_case. The renamed
+    inputs are wrapped in pulumi-policy's unknown-checking proxy again, so a value not known
+    at preview still raises ``UnknownValueError`` where a rule reads it, as before."""
     names, schema = renamer()
     resource = schema["resources"].get(args.resource_type)
     if resource is None:
         return args.props
-    renamed: Mapping[str, Any] = names.to_snake(args.props, resource["properties"])
-    return renamed
+    renamed = names.to_snake(_unproxied(args.props), resource["properties"])
+    proxied: Mapping[str, Any] = unknown_checking_proxy(renamed)
+    return proxied
+
+
+def _unproxied(value: Any) -> Any:
+    """``value`` without pulumi-policy's proxies (they hand over their target for the key
+    ``"__target"``, ``pulumi_policy/proxy.py``); unknown values stay their sentinels."""
+    if isinstance(value, _DictProxy | _ListProxy):
+        value = value["__target"]
+    if isinstance(value, Mapping):
+        return {key: _unproxied(value[key]) for key in value}
+    if isinstance(value, list):
+        return [_unproxied(item) for item in value]
+    return value
 
 
 def _no_stack(args: ResourceValidationArgs | StackValidationArgs) -> None:
