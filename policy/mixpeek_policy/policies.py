@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pulumi_mixpeek._constants import CLUSTER_TOKEN, ENRICHMENT_TOKEN, TRIGGER_TOKEN
-from pulumi_mixpeek.names import renamer
+from pulumi_mixpeek.names import renamer, resource_to_snake
 from pulumi_mixpeek.resources.cluster import CLUSTER_TYPE
 from pulumi_mixpeek.resources.enrichment import TYPE_TOKEN as ENRICHMENT_TYPE
 from pulumi_mixpeek.resources.trigger import TYPE_TOKEN as TRIGGER_TYPE
@@ -74,11 +74,9 @@ def _props(args: ResourceValidationArgs) -> Mapping[str, Any]:
     (``pulumi_mixpeek.names``); the dynamic resources' are already snake_case. The renamed
     inputs are wrapped in pulumi-policy's unknown-checking proxy again, so a value not known
     at preview still raises ``UnknownValueError`` where a rule reads it, as before."""
-    names, schema = renamer()
-    resource = schema["resources"].get(args.resource_type)
-    if resource is None:
+    if args.resource_type not in renamer()[1]["resources"]:
         return args.props
-    renamed = names.to_snake(_unproxied(args.props), resource["properties"])
+    renamed = resource_to_snake(args.resource_type, _unproxied(args.props))
     proxied: Mapping[str, Any] = unknown_checking_proxy(renamed)
     return proxied
 

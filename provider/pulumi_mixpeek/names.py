@@ -21,7 +21,14 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-__all__ = ["Renamer", "camel", "renamer"]
+__all__ = [
+    "Renamer",
+    "camel",
+    "renamer",
+    "resource_path",
+    "resource_to_camel",
+    "resource_to_snake",
+]
 
 _INDEX = re.compile(r"^(.*?)((?:\[\d+\])*)$")
 
@@ -153,3 +160,37 @@ def renamer() -> tuple[Renamer, Mapping[str, Any]]:
 
     schema = snake_schema()
     return Renamer(schema["types"]), schema
+
+
+# -- a resource's values, by its type token --------------------------------------------------
+def _resource_properties(token: str) -> Mapping[str, Spec] | None:
+    """The (snake_case) property specs of the schema's resource ``token``; None for a type
+    the schema does not declare (a dynamic resource's: its names are the models')."""
+    resource = renamer()[1]["resources"].get(token)
+    return None if resource is None else resource["properties"]
+
+
+def resource_to_snake(token: str, values: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A resource's property values in the schema's camelCase, in the models' names (a key the
+    schema does not know, e.g. of a state from before the rename, is kept); the values of a
+    type the schema does not declare as they are."""
+    properties = _resource_properties(token)
+    if properties is None:
+        return dict(values or {})
+    renamed: dict[str, Any] = renamer()[0].to_snake(values or {}, properties)
+    return renamed
+
+
+def resource_to_camel(token: str, values: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``resource_to_snake`` the other way."""
+    properties = _resource_properties(token)
+    if properties is None:
+        return dict(values or {})
+    renamed: dict[str, Any] = renamer()[0].to_camel(values or {}, properties)
+    return renamed
+
+
+def resource_path(token: str, path: str) -> str:
+    """A property path of resource ``token`` in the schema's camelCase."""
+    properties = _resource_properties(token)
+    return path if properties is None else renamer()[0].path(path, properties)

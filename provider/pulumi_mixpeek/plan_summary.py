@@ -70,7 +70,7 @@ from ._constants import (
     TYPE_TOKEN_PREFIX,
 )
 from .levels import API_VERSIONS, DEFAULT_API_VERSION, ApiLevel, api_level
-from .names import renamer
+from .names import resource_to_snake
 from .resources.cluster import CLUSTER_TYPE
 from .resources.enrichment import TYPE_TOKEN as ENRICHMENT_TYPE
 from .resources.execution import TYPE_TOKEN as EXECUTION_TYPE
@@ -299,14 +299,11 @@ def _python_names(state: Any, type_: str) -> Any:
     other state as it is."""
     if not isinstance(state, dict):
         return state
-    names, schema = renamer()
-    resource = schema["resources"].get(str(state.get("type") or type_))
-    if resource is None:
-        return state
+    token = str(state.get("type") or type_)
     renamed = dict(state)
     for bag in ("inputs", "outputs"):
         if isinstance(state.get(bag), dict):
-            renamed[bag] = names.to_snake(state[bag], resource["properties"])
+            renamed[bag] = resource_to_snake(token, state[bag])
     return renamed
 
 

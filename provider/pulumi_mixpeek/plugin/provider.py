@@ -85,6 +85,9 @@ from ..models.declaration import (
     ClusterTriggerDeclaration,
 )
 from ..names import camel, renamer
+from ..names import resource_path as _camel_path
+from ..names import resource_to_camel as _to_camel
+from ..names import resource_to_snake as _to_snake
 from ..normalize import canonical_inputs
 from ..resources.cluster_provider import ClusterProvider
 from ..resources.enrichment_provider import ClusterEnrichmentProvider
@@ -156,28 +159,6 @@ def _config_getter(request: ConfigureRequest) -> Callable[[str], Any]:
         return None if is_unknown(value) else value
 
     return get
-
-
-def _resource_properties(token: str) -> Mapping[str, Any]:
-    """The (snake_case) property specs of a resource type in the schema."""
-    properties: Mapping[str, Any] = renamer()[1]["resources"][token]["properties"]
-    return properties
-
-
-def _to_snake(token: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """A resource's property values as the engine sends them (camelCase), in the models'
-    names; a key the schema does not know (a state from before the rename) is kept."""
-    renamed: dict[str, Any] = renamer()[0].to_snake(values, _resource_properties(token))
-    return renamed
-
-
-def _to_camel(token: str, values: Mapping[str, Any] | None) -> dict[str, Any]:
-    renamed: dict[str, Any] = renamer()[0].to_camel(values or {}, _resource_properties(token))
-    return renamed
-
-
-def _camel_path(token: str, path: str) -> str:
-    return renamer()[0].path(path, _resource_properties(token))
 
 
 def _schema_failure(token: str, failure: DynamicCheckFailure) -> DynamicCheckFailure:
